@@ -1,0 +1,58 @@
+import Foundation
+
+/// Which records a principal may see. Stores translate this into a `WHERE` clause, so a list
+/// never loads what it must not show.
+public enum RecordScope: Sendable, Equatable {
+    /// Every record (admins, leaders, operators).
+    case all
+    /// Only the records owned by this agency.
+    case agency(Agency.ID)
+    /// Nothing.
+    case none
+
+    public func allows(owner: Agency.ID?) -> Bool {
+        switch self {
+        case .all: return true
+        case .agency(let mine): return owner == mine
+        case .none: return false
+        }
+    }
+}
+
+/// The single place that answers "may this principal do that?". Later capabilities (reports,
+/// indicators, documents) ask it rather than checking roles themselves, so that "an agency sees
+/// only its own data" is decided once.
+public enum AccessPolicy {
+    public static func allows(_ principal: Principal, _ permission: Permission) -> Bool {
+        let role = principal.role
+        switch permission {
+        case .viewOrganisation:
+            return principal.isAuthenticated
+        case .manageOrganisation, .manageUsers, .manageApiKeys, .readAudit:
+            return role == .admin
+        case .viewUsers:
+            return [.admin, .leader, .agencyStaff].contains(role)
+        case .useDesk:
+            return [.admin, .operator].contains(role)
+        case .pushData:
+            return [.admin, .integrator].contains(role)
+        }
+    }
+
+    /// The records owned by agencies that this principal may read.
+    public static func scope(for principal: Principal) -> RecordScope {
+        switch principal.role {
+        case .admin, .leader, .operator:
+            return .all
+        case .agencyStaff:
+            guard let agency = principal.agencyID else { return .none }
+            return .agency(agency)
+        case .integrator, .public:
+            return .none
+        }
+    }
+
+    public static func canRead(_ principal: Principal, ownedBy owner: Agency.ID?) -> Bool {
+        scope(for: principal).allows(owner: owner)
+    }
+}

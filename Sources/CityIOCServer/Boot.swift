@@ -1,0 +1,10 @@
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdBcrypt
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Crypto
+import GRDB
+import PostgresNIO

@@ -1,0 +1,122 @@
+import Foundation
+
+/// A value bound into a statement or read out of a row, the same for both engines.
+public enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case bool(Bool)
+    case date(Date)
+
+    public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    public init(_ date: Date?) { self = date.map(SQLValue.date) ?? .null }
+    public init(_ number: Double?) { self = number.map(SQLValue.double) ?? .null }
+}
+
+/// A statement with `?` placeholders and its values. Written once; each engine adapts the
+/// placeholders (`$1`, `$2`… for PostgreSQL).
+public struct SQL: Sendable, ExpressibleByStringLiteral {
+    public var text: String
+    public var binds: [SQLValue]
+
+    public init(_ text: String, _ binds: [SQLValue] = []) {
+        self.text = text
+        self.binds = binds
+    }
+    public init(stringLiteral value: String) { self.init(value) }
+
+    public mutating func append(_ fragment: String, _ binds: SQLValue...) {
+        text += fragment
+        self.binds += binds
+    }
+
+    /// The statement with PostgreSQL's numbered placeholders. Question marks inside quoted
+    /// literals are left alone.
+    public var numberedPlaceholders: String {
+        var result = ""
+        result.reserveCapacity(text.count + 16)
+        var index = 0
+        var inQuote = false
+        for character in text {
+            if character == "'" { inQuote.toggle() }
+            if character == "?" && !inQuote {
+                index += 1
+                result += "$\(index)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// One row of a result, by column name.
+public struct SQLRow: Sendable {
+    public var values: [String: SQLValue]
+
+    public init(values: [String: SQLValue]) { self.values = values }
+
+    public func optionalText(_ column: String) -> String? {
+        switch values[column] {
+        case .text(let text): return text
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        default: return nil
+        }
+    }
+    public func text(_ column: String) throws -> String {
+        guard let text = optionalText(column) else { throw StoreError.corruptRow(column) }
+        return text
+    }
+    public func optionalInt(_ column: String) -> Int64? {
+        switch values[column] {
+        case .int(let number): return number
+        case .double(let number): return Int64(number)
+        case .bool(let flag): return flag ? 1 : 0
+        case .text(let text): return Int64(text)
+        default: return nil
+        }
+    }
+    public func int(_ column: String) throws -> Int64 {
+        guard let number = optionalInt(column) else { throw StoreError.corruptRow(column) }
+        return number
+    }
+    public func optionalDouble(_ column: String) -> Double? {
+        switch values[column] {
+        case .double(let number): return number
+        case .int(let number): return Double(number)
+        case .text(let text): return Double(text)
+        default: return nil
+        }
+    }
+    public func bool(_ column: String) throws -> Bool {
+        switch values[column] {
+        case .bool(let flag): return flag
+        case .int(let number): return number != 0
+        default: throw StoreError.corruptRow(column)
+        }
+    }
+    public func optionalDate(_ column: String) -> Date? {
+        switch values[column] {
+        case .date(let date): return date
+        case .text(let text): return SQLTimestamp.parse(text)
+        default: return nil
+        }
+    }
+    public func date(_ column: String) throws -> Date {
+        guard let date = optionalDate(column) else { throw StoreError.corruptRow(column) }
+        return date
+    }
+}
+
+/// How SQLite keeps instants: UTC text with milliseconds, which sorts as time does.
+public enum SQLTimestamp {
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+    public static func parse(_ text: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+            ?? Date.ISO8601FormatStyle().parse(text)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
+/// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
+public enum Schema {
+    public static let migrations: [Migration] = [organisation]
+
+    static let organisation = Migration(
+        version: 1, name: "organisation, accounts, sessions, keys, audit",
+        sqlite: """
+            CREATE TABLE areas (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL,
+                parent_code TEXT REFERENCES areas(code), latitude REAL, longitude REAL, area_km2 REAL,
+                active INTEGER NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX areas_parent ON areas(parent_code);
+            CREATE TABLE agencies (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, kind TEXT NOT NULL,
+                area_code TEXT NOT NULL REFERENCES areas(code), email TEXT, phone TEXT,
+                active INTEGER NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX agencies_area ON agencies(area_code);
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+                role TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id), language TEXT,
+                active INTEGER NOT NULL, password_hash TEXT NOT NULL,
+                failed_logins INTEGER NOT NULL DEFAULT 0, last_failed_login_at TEXT, locked_until TEXT,
+                created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);
+            CREATE INDEX users_agency ON users(agency_id);
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL, user_agent TEXT, remote_address TEXT);
+            CREATE INDEX sessions_user ON sessions(user_id);
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                agency_id TEXT REFERENCES agencies(id), prefix TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL, created_by TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor_kind TEXT NOT NULL,
+                actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, action TEXT NOT NULL,
+                entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, before TEXT, after TEXT, request_id TEXT);
+            CREATE INDEX audit_entity ON audit_log(entity_type, entity_id);
+            CREATE INDEX audit_actor ON audit_log(actor_name);
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """,
+        postgres: """
+            CREATE TABLE areas (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL,
+                parent_code TEXT REFERENCES areas(code), latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
+                area_km2 DOUBLE PRECISION, active BOOLEAN NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX areas_parent ON areas(parent_code);
+            CREATE TABLE agencies (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, kind TEXT NOT NULL,
+                area_code TEXT NOT NULL REFERENCES areas(code), email TEXT, phone TEXT,
+                active BOOLEAN NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX agencies_area ON agencies(area_code);
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+                role TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id), language TEXT,
+                active BOOLEAN NOT NULL, password_hash TEXT NOT NULL,
+                failed_logins INTEGER NOT NULL DEFAULT 0, last_failed_login_at TIMESTAMPTZ, locked_until TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL, password_changed_at TIMESTAMPTZ NOT NULL);
+            CREATE INDEX users_agency ON users(agency_id);
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL,
+                last_seen_at TIMESTAMPTZ NOT NULL, user_agent TEXT, remote_address TEXT);
+            CREATE INDEX sessions_user ON sessions(user_id);
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                agency_id TEXT REFERENCES agencies(id), prefix TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
+                created_at TIMESTAMPTZ NOT NULL, created_by TEXT NOT NULL, revoked_at TIMESTAMPTZ,
+                last_used_at TIMESTAMPTZ);
+            CREATE TABLE audit_log (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at TIMESTAMPTZ NOT NULL,
+                actor_kind TEXT NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, action TEXT NOT NULL,
+                entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, before TEXT, after TEXT, request_id TEXT);
+            CREATE INDEX audit_entity ON audit_log(entity_type, entity_id);
+            CREATE INDEX audit_actor ON audit_log(actor_name);
+            CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+            CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+            """)
+}
