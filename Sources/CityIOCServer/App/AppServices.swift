@@ -1,0 +1,28 @@
+import CityIOCDomain
+import Foundation
+
+/// Everything the routes use, built once by `buildApplication` and passed in; nothing global.
+public struct AppServices: Sendable {
+    public let database: any SQLDatabase
+    public let organisation: any OrganisationStore
+    public let accounts: any AccountStore
+    public let audit: any AuditStore
+    public let hasher: PasswordHasher
+    public let sessions: SessionPolicy
+    let assets: Assets
+
+    public init(database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy) throws {
+        let store = CityStore(database: database)
+        self.database = database
+        self.organisation = store
+        self.accounts = store
+        self.audit = store
+        self.hasher = hasher
+        self.sessions = sessions
+        self.assets = try Assets()
+    }
+
+    func chrome(_ context: AppRequestContext, _ path: String) -> Chrome {
+        Chrome(context: context, path: path, assets: assets)
+    }
+}

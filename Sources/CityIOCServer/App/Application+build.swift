@@ -1,0 +1,51 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Where and how to listen; everything else the server needs arrives in `AppServices`.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The routes of CityIOC, each with who may call it, behind the shared middleware.
+public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ResponseHeadersMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: PrincipalMiddleware(accounts: services.accounts, sessions: services.sessions))
+    OperationsController(services: services).register(on: router)
+    SessionController(services: services).register(on: router)
+    HomeController(services: services).register(on: router)
+    AreaPages(services: services).register(on: router)
+    AgencyPages(services: services).register(on: router)
+    UserPages(services: services).register(on: router)
+    KeyPages(services: services).register(on: router)
+    AuditPages(services: services).register(on: router)
+    OrganisationAPI(services: services).register(on: router)
+    return router
+}
+
+/// The whole server: the router plus the services that must run beside it (the PostgreSQL
+/// pool), and work to do once before the port opens (migrations, the demo city).
+public func buildApplication(
+    settings: ServerSettings, services: AppServices, logger: Logger, companions: [any Service] = [],
+    beforeServing: @escaping @Sendable () async throws -> Void = {}
+) -> some ApplicationProtocol {
+    var app = Application(
+        router: buildRouter(services: services),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "CityIOC"),
+        services: companions,
+        logger: logger)
+    app.beforeServerStarts(perform: beforeServing)
+    return app
+}

@@ -1,0 +1,105 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+
+/// Finds out who is calling and guards against forged form posts, before any route runs.
+///
+/// - `Authorization: Bearer cioc_…` → the API key's principal (a wrong or revoked key is a 401,
+///   never a silent downgrade to anonymous).
+/// - the `cityioc_session` cookie → the signed-in user, while the session lives and the account
+///   is active.
+/// - CSRF: an unsafe request (POST, PUT, PATCH, DELETE) that rides on cookies must carry the
+///   token of its session (or, before sign-in, of the `cityioc_csrf` cookie) in the `_csrf` form
+///   field or the `X-CSRF-Token` header. Requests with a bearer key carry no ambient credentials
+///   and need none.
+struct PrincipalMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let accounts: any AccountStore
+    let sessions: SessionPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        let now = Date()
+        let unsafe = ![.get, .head, .options].contains(request.method)
+
+        if let authorization = request.headers[.authorization] {
+            guard authorization.lowercased().hasPrefix("bearer ") else { throw AccessError.invalidApiKey }
+            let secret = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            guard let key = try await accounts.apiKey(secretHash: Secret.sha256(secret)), key.isActive else {
+                throw AccessError.invalidApiKey
+            }
+            context.principal = key.principal
+            context.language = LanguagePreference.resolve(request: request, user: nil)
+            if key.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+                try? await accounts.touchApiKey(key.id, now: now)
+            }
+            return try await next(request, context)
+        }
+
+        var anonymousToken: String?
+        if let token = request.cookies[SessionPolicy.sessionCookie]?.value,
+            let (session, user) = try await accounts.session(tokenHash: Secret.sha256(token)),
+            session.expiresAt > now, user.active
+        {
+            context.principal = user.principal
+            context.user = user
+            context.session = session
+            context.csrfToken = session.csrfToken
+            if now.timeIntervalSince(session.lastSeenAt) > 300 {
+                try? await accounts.touchSession(
+                    tokenHash: session.tokenHash, expiresAt: now.addingTimeInterval(sessions.idleLifetime), now: now)
+            }
+        } else if let token = request.cookies[SessionPolicy.csrfCookie]?.value, token.count >= 32 {
+            context.csrfToken = token
+        } else {
+            anonymousToken = Secret.token()
+            context.csrfToken = anonymousToken!
+        }
+        context.language = LanguagePreference.resolve(request: request, user: context.user)
+
+        if unsafe {
+            let usesCookies = request.cookies[SessionPolicy.sessionCookie] != nil || !request.uri.path.hasPrefix("/api/")
+            if usesCookies {
+                var sent = request.headers[.csrfToken]
+                if sent == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                    let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+                    sent = FormData(encoded: String(buffer: buffer))["_csrf"]
+                }
+                guard anonymousToken == nil, let sent, Secret.equal(sent, context.csrfToken) else {
+                    throw AccessError.badCSRFToken
+                }
+            }
+        }
+
+        var response = try await next(request, context)
+        if let anonymousToken {
+            response.setCookie(sessions.cookie(name: SessionPolicy.csrfCookie, value: anonymousToken, strict: true))
+        }
+        return response
+    }
+}
+
+/// How long sessions live and how their cookies are set.
+public struct SessionPolicy: Sendable {
+    static let sessionCookie = "cityioc_session"
+    static let csrfCookie = "cityioc_csrf"
+    /// A session ends after this long without a request.
+    public var idleLifetime: TimeInterval = 12 * 3600
+    /// Set `Secure` on cookies; on whenever CityIOC is served over HTTPS (behind a proxy).
+    public var secureCookies: Bool = false
+
+    public init(idleLifetime: TimeInterval = 12 * 3600, secureCookies: Bool = false) {
+        self.idleLifetime = idleLifetime
+        self.secureCookies = secureCookies
+    }
+
+    func cookie(name: String, value: String, strict: Bool = false, maxAge: Int? = nil) -> Cookie {
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true,
+            sameSite: strict ? .strict : .lax)
+    }
+}
