@@ -81,7 +81,7 @@ public struct AccountAdministration: Sendable {
 }
 
 extension AppServices {
-    var administration: AccountAdministration {
+    public var administration: AccountAdministration {
         AccountAdministration(accounts: accounts, organisation: organisation, hasher: hasher)
     }
 }

@@ -76,7 +76,7 @@ struct PrincipalMiddleware: RouterMiddleware {
         }
 
         var response = try await next(request, context)
-        if let anonymousToken {
+        if let anonymousToken, response.headers[.contentType]?.hasPrefix("text/html") == true {
             response.setCookie(sessions.cookie(name: SessionPolicy.csrfCookie, value: anonymousToken, strict: true))
         }
         return response

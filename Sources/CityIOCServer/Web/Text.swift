@@ -171,7 +171,7 @@ extension Agency.Kind {
 
 extension ValidationError {
     /// What to tell a person about this field, in their language.
-    func message(_ language: Language) -> String {
+    public func message(_ language: Language) -> String {
         let field = Self.fieldNames[self.field].map { $0(language) } ?? self.field
         let reason: Text
         switch self.reason {

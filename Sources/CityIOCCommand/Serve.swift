@@ -1,0 +1,116 @@
+import ArgumentParser
+import CityIOCDomain
+import CityIOCServer
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the CityIOC server (web pages, API, health and metrics).")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(name: .long, help: "Address to listen on (env CITYIOC_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (env CITYIOC_PORT; default 8080).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Load the demo city (Quảng Ninh) and print demo accounts (env CITYIOC_DEMO).")
+    var demo = false
+
+    @Flag(name: .long, help: "Mark cookies Secure: set when CityIOC is reached over HTTPS (env CITYIOC_SECURE_COOKIES).")
+    var secureCookies = false
+
+    func run() async throws {
+        let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
+        let portText = self.port.map(String.init) ?? Environment.value("CITYIOC_PORT") ?? "8080"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw Failure.exit("--port must be a number from 1 to 65535, not \(portText)")
+        }
+        let demo = try self.demo || (Environment.flag("CITYIOC_DEMO") ?? false)
+        let secure = try secureCookies || (Environment.flag("CITYIOC_SECURE_COOKIES") ?? false)
+        let runtime = try storage.runtime()
+        let logger = runtime.logger
+        let services = try AppServices(
+            database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure))
+        var companions: [any Service] = []
+        if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
+        let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let app = buildApplication(
+            settings: ServerSettings(host: host, port: port), services: services, logger: logger, companions: companions
+        ) {
+            let report = try await runtime.prepare()
+            logger.info(
+                "database ready",
+                metadata: ["database": "\(runtime.location.description)", "schema": "\(report.to)", "applied": "\(report.applied)"])
+            if demo {
+                let credentials = try await DemoCity(services: services).load(hasher: services.hasher)
+                Output.line(DemoCity.describe(credentials, url: url))
+            }
+            logger.info("CityIOC \(CityIOCVersion.current) serving on \(url)")
+        }
+        do {
+            try await app.runService()
+        } catch let error as ConfigurationError {
+            throw Failure.exit(error.description)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw Failure.exit("port \(port) on \(host) is already in use: stop the other program or choose another with --port")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw Failure.exit("not allowed to listen on port \(port): choose a port above 1023 with --port")
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            throw Failure.exit("\(host) is not an address of this machine: choose another with --host")
+        } catch {
+            throw Failure.exit(Runtime.describe(error, location: runtime.location))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date, then exit.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let runtime = try storage.runtime()
+        let report = try await runtime.withDatabase { try await runtime.prepareOrExit() }
+        if report.applied.isEmpty {
+            Output.line("\(runtime.location.description): schema is up to date (version \(report.to)).")
+        } else {
+            Output.line("\(runtime.location.description): applied migrations \(report.applied.map(String.init).joined(separator: ", ")); schema version \(report.to).")
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the demo city (Quảng Ninh: 54 wards and communes, agencies, accounts) and print the demo accounts.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let runtime = try storage.runtime()
+        let services = try AppServices(database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy())
+        let credentials = try await runtime.withDatabase {
+            _ = try await runtime.prepareOrExit()
+            return try await DemoCity(services: services).load(hasher: services.hasher)
+        }
+        Output.line(DemoCity.describe(credentials, url: "cityioc serve"))
+    }
+}
+
+extension Runtime {
+    func prepareOrExit() async throws -> MigrationReport {
+        do { return try await prepare() } catch let error as ConfigurationError { throw Failure.exit(error.description) }
+    }
+}
+
+/// Standard output, flushed at once: the demo accounts must reach a terminal or a log file
+/// before the server settles into serving.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
