@@ -17,6 +17,7 @@ public struct ServerSettings: Sendable {
 
 /// The routes of CityIOC, each with who may call it, behind the shared middleware.
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
+    _ = MetricsRegistry.shared  // before the first metric is made
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: MetricsMiddleware())

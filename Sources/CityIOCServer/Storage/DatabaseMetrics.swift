@@ -7,6 +7,7 @@ struct DatabaseMetrics: Sendable {
 
     init(engine: DatabaseEngine, poolSize: Int) {
         self.engine = engine
+        _ = MetricsRegistry.shared
         Gauge(label: "cityioc_db_pool_connections_max", dimensions: [("engine", engine.rawValue)])
             .record(poolSize)
     }
