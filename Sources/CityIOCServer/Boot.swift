@@ -1,10 +1,10 @@
+import Crypto
+import GRDB
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdBcrypt
 import Logging
 import Metrics
+import PostgresNIO
 import Prometheus
 import ServiceLifecycle
-import Crypto
-import GRDB
-import PostgresNIO

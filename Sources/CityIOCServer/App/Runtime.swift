@@ -54,6 +54,7 @@ public struct Runtime: Sendable {
     public func prepare() async throws -> MigrationReport {
         do {
             let database = self.database
+            if let postgres = database as? PostgresDatabase { try await postgres.probe() }
             try await withTimeout(.seconds(15)) { try await database.ping() }
             return try await CityStore(database: database).migrate()
         } catch {
@@ -66,7 +67,8 @@ public struct Runtime: Sendable {
         switch error {
         case let error as ConfigurationError: return error.description
         case StoreError.newerSchema(let database, let known):
-            return "\(location.description) has schema version \(database), newer than this cityioc knows (\(known)): run a newer cityioc, or restore a backup made before the upgrade"
+            return
+                "\(location.description) has schema version \(database), newer than this cityioc knows (\(known)): run a newer cityioc, or restore a backup made before the upgrade"
         case StoreError.unavailable(let reason):
             return "cannot use \(location.description): \(reason)"
         case is TimeoutError:

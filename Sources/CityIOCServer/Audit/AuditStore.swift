@@ -15,8 +15,7 @@ extension CityStore: AuditStore {
         if let actor = filter.actor.nonBlank { sql.append(" AND actor_name = ?", .text(actor)) }
         if let action = filter.action.nonBlank {
             // "user" finds every user.* action; "user.create" only that one.
-            if action.contains(".") { sql.append(" AND action = ?", .text(action)) }
-            else { sql.append(" AND action LIKE ?", .text(action + ".%")) }
+            if action.contains(".") { sql.append(" AND action = ?", .text(action)) } else { sql.append(" AND action LIKE ?", .text(action + ".%")) }
         }
         if let type = filter.entityType.nonBlank { sql.append(" AND entity_type = ?", .text(type)) }
         if let id = filter.entityID.nonBlank { sql.append(" AND entity_id = ?", .text(id)) }

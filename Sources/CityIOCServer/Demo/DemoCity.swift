@@ -46,8 +46,9 @@ public struct DemoCity: Sendable {
     }
 
     static func loadUnits() throws -> UnitFile {
-        guard let url = Bundle.module.url(forResource: "quang-ninh-units", withExtension: "json", subdirectory: "Resources/demo")
-            ?? Bundle.module.url(forResource: "quang-ninh-units", withExtension: "json")
+        guard
+            let url = Bundle.module.url(forResource: "quang-ninh-units", withExtension: "json", subdirectory: "Resources/demo")
+                ?? Bundle.module.url(forResource: "quang-ninh-units", withExtension: "json")
         else { throw ConfigurationError("the demo data is missing from the installation (Resources/demo)") }
         return try JSONDecoder().decode(UnitFile.self, from: Data(contentsOf: url))
     }

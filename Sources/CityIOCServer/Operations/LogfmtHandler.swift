@@ -19,13 +19,11 @@ public struct LogfmtHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
-        function: String, line lineNumber: UInt
-    ) {
-        var line = "ts=\(SQLTimestamp.format(Date())) level=\(level) msg=\(Self.quote(message.description))"
+    public func log(event: LogEvent) {
+        var line = "ts=\(SQLTimestamp.format(Date())) level=\(event.level) msg=\(Self.quote(event.message.description))"
         var merged = metadata
-        if let extra { merged.merge(extra) { $1 } }
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        if let error = event.error { merged["error"] = "\(error)" }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             let name = key == "hb.request.id" ? "request_id" : key.replacingOccurrences(of: ".", with: "_")
             line += " \(name)=\(Self.quote(value.description))"

@@ -80,6 +80,20 @@ public struct PostgresLocation: Sendable, Equatable {
         }
     }
 
+    var connectionTLS: PostgresConnection.Configuration.TLS {
+        switch sslMode {
+        case "disable": return .disable
+        case "require", "verify-full":
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if sslMode == "require" { configuration.certificateVerification = .none }
+            return (try? .require(.init(configuration: configuration))) ?? .disable
+        default:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return (try? .prefer(.init(configuration: configuration))) ?? .disable
+        }
+    }
+
     var tls: PostgresClient.Configuration.TLS {
         switch sslMode {
         case "disable": return .disable

@@ -16,14 +16,21 @@ public final class PostgresDatabase: SQLDatabase {
     /// An arbitrary constant naming CityIOC's migration lock among PostgreSQL advisory locks.
     static let migrationLock: Int64 = 0x0C17_10C0
 
+    let location: PostgresLocation
+
     public init(location: PostgresLocation, schema: String? = nil, logger: Logger) {
+        self.location = location
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: location.password, database: location.database, tls: location.tls)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = location.maximumConnections
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool retries a lost server quietly; failures reach people through /ready and the
+        // requests that fail, not as a line every few hundred milliseconds.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.logger = logger
         self.metrics = DatabaseMetrics(engine: .postgres, poolSize: location.maximumConnections)
     }
@@ -101,6 +108,21 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func ping() async throws {
         _ = try await query("SELECT 1 AS one")
+    }
+
+    /// One connection made and closed outside the pool: fails at once, with the server's or the
+    /// network's reason, where the pool would keep retrying.
+    public func probe() async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: location.connectionTLS)
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw Self.translate(error)
+        }
     }
 
     // MARK: - Conversions
@@ -186,7 +208,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .sslUnsupported:
-            return StoreError.unavailable("PostgreSQL cannot be reached (\(error.code))")
+            return StoreError.unavailable("no PostgreSQL answers there (\(error.code)): check that it runs and that --database is right")
         default:
             return error
         }

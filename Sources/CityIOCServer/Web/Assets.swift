@@ -13,8 +13,9 @@ public struct Assets: Sendable {
     let files: [String: Asset]
 
     public init() throws {
-        guard let folder = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: "public", withExtension: nil)
+        guard
+            let folder = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "public", withExtension: nil)
         else { throw ConfigurationError("the web assets are missing from the installation (Resources/public)") }
         var files: [String: Asset] = [:]
         let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml"]

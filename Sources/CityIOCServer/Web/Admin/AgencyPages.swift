@@ -86,8 +86,9 @@ struct AgencyPages {
                 throw ValidationError(field: "area", reason: .unknownReference)
             }
             if existing == nil {
-                do { try await services.organisation.createAgency(agency, context: context.changeContext) }
-                catch StoreError.duplicate { throw ValidationError(field: "id", reason: .alreadyExists) }
+                do { try await services.organisation.createAgency(agency, context: context.changeContext) } catch StoreError.duplicate {
+                    throw ValidationError(field: "id", reason: .alreadyExists)
+                }
             } else {
                 try await services.organisation.updateAgency(agency, context: context.changeContext)
             }

@@ -38,7 +38,9 @@ struct AuditPages {
         }
         var older: HTML = ""
         if entries.count == filter.limit, let last = entries.last {
-            var items = (q.map { ($0.key, $0.value) }).filter { $0.0 != "before" }.map { "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            var items = (q.map { ($0.key, $0.value) }).filter { $0.0 != "before" }.map {
+                "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }
             items.append("before=\(last.id)")
             older = "<p class=\"pager\"><a class=\"button secondary\" href=\"/admin/audit?\(items.joined(separator: "&"))\">\(chrome.t(.older))</a></p>"
         }
