@@ -33,7 +33,7 @@ struct AuditPages {
                 """
             return """
                 <tr><td>\(f.dateTime(entry.at))</td><td>\(entry.actorName)</td><td><code>\(entry.action)</code></td>
-                <td>\(entry.entityType) <code>\(entry.entityID)</code></td><td>\(changes)</td></tr>
+                <td>\(entry.entityType) \(Self.link(entry))</td><td>\(changes)</td></tr>
                 """
         }
         var older: HTML = ""
@@ -62,5 +62,12 @@ struct AuditPages {
             \(older)
             """
         return Layout(chrome: chrome, title: chrome.t(.audit), flash: nil, body: body).render()
+    }
+
+    /// The record an entry is about, linked to its page where it has one.
+    static func link(_ entry: AuditEntry) -> HTML {
+        let pages = ["user": "/admin/users/", "agency": "/admin/agencies/", "area": "/admin/areas/"]
+        guard let page = pages[entry.entityType] else { return "<code>\(entry.entityID)</code>" }
+        return "<a href=\"\(page)\(entry.entityID)\"><code>\(entry.entityID)</code></a>"
     }
 }
