@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The pages in a real headless Chromium: starts a demo server, signs in as the admin and as an
+# agency's staff, loads every page on a wall screen, a laptop and a phone, and fails on a console
+# error (a CSP violation counts), a request that leaves the server, or a page wider than the
+# screen. Installs chromium (Debian) and websocket-client (PyPI) when missing.
+# Usage: scripts/browser-check.sh [BIN] [SCREENSHOT_DIR]
+set -euo pipefail
+BIN="${1:-.build/debug/cityioc}"
+SHOTS="${2:-$(mktemp -d /tmp/cityioc-shots.XXXXXX)}"
+PORT="${CITYIOC_BROWSER_PORT:-18481}"
+WORK=$(mktemp -d /tmp/cityioc-browser.XXXXXX)
+
+if ! command -v chromium >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+python3 -c "import websocket" 2>/dev/null || python3 -m pip install -q websocket-client >/dev/null 2>&1
+
+CITYIOC_BCRYPT_COST=4 "$BIN" serve --demo --port "$PORT" --data "$WORK/data" >"$WORK/out.log" 2>"$WORK/err.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+password() { awk -v u="$1" '$2 == u { print $3 }' "$WORK/out.log"; }
+BASE="http://127.0.0.1:$PORT"
+
+ADMIN_PAGES=(/ /admin/areas "/admin/areas?q=hong%20gai" /admin/areas/06685 /admin/agencies /admin/agencies/so-xay-dung
+  /admin/agencies/new /admin/users /admin/users/new /admin/keys /admin/audit /account /agency)
+status=0
+for size in 1920x1080 1366x800 390x844; do
+  python3 scripts/browser.py "$BASE" admin "$(password admin)" "$SHOTS" "$size" "${ADMIN_PAGES[@]}" || status=1
+done
+python3 scripts/browser.py "$BASE" canbo.honggai "$(password canbo.honggai)" "$SHOTS" 390x844 / /agency /admin/agencies || status=1
+echo "screenshots in $SHOTS"
+exit $status
