@@ -46,11 +46,7 @@ struct OrganisationAPI {
 
     @Sendable func areas(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<Area>> {
         let q = request.uri.queryParameters
-        var level: Area.Level?
-        if let raw = q["level"] {
-            guard let parsed = Area.Level(rawValue: String(raw)) else { throw ValidationError(field: "level", reason: .invalidValue) }
-            level = parsed
-        }
+        let level = try q.choice("level", as: Area.Level.self)
         let query = AreaQuery(
             parent: q["parent"].map { Area.Code(String($0)) }, level: level, text: q["q"].map(String.init),
             includeInactive: q["inactive"] == "true")
@@ -93,11 +89,7 @@ struct OrganisationAPI {
 
     @Sendable func agencies(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<Agency>> {
         let q = request.uri.queryParameters
-        var kind: Agency.Kind?
-        if let raw = q["kind"] {
-            guard let parsed = Agency.Kind(rawValue: String(raw)) else { throw ValidationError(field: "kind", reason: .invalidValue) }
-            kind = parsed
-        }
+        let kind = try q.choice("kind", as: Agency.Kind.self)
         let query = AgencyQuery(
             kind: kind, area: q["area"].map { Area.Code(String($0)) }, text: q["q"].map(String.init),
             includeInactive: q["inactive"] == "true")
@@ -173,11 +165,7 @@ struct OrganisationAPI {
 
     @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<User>> {
         let q = request.uri.queryParameters
-        var role: Role?
-        if let raw = q["role"] {
-            guard let parsed = Role(rawValue: String(raw)) else { throw ValidationError(field: "role", reason: .invalidValue) }
-            role = parsed
-        }
+        let role = try q.choice("role", as: Role.self)
         let query = UserQuery(
             scope: AccessPolicy.scope(for: context.principal), agency: q["agency"].map { Agency.ID(String($0)) }, role: role,
             text: q["q"].map(String.init))
@@ -287,5 +275,15 @@ struct OrganisationAPI {
             limit: limit)
         let entries = try await services.audit.auditEntries(filter)
         return JSONBody(Page(entries, next: entries.count == limit ? entries.last.map { String($0.id) } : nil))
+    }
+}
+
+extension Parameters {
+    /// A query parameter that must be one of an enumeration's values: absent is nil, anything
+    /// else unknown is a 422 naming the field.
+    func choice<Choice: RawRepresentable>(_ name: String, as type: Choice.Type) throws -> Choice? where Choice.RawValue == String {
+        guard let raw = self[Substring(name)] else { return nil }
+        guard let value = Choice(rawValue: String(raw)) else { throw ValidationError(field: name, reason: .invalidValue) }
+        return value
     }
 }

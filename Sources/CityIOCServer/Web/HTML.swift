@@ -43,9 +43,15 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response(status: .ok)
+    }
+
+    /// The page with another status: a form shown again with its error is a 422, so scripts and
+    /// tests can tell a refusal from a success.
+    public func response(status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: raw)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: raw)))
     }
 }

@@ -92,17 +92,15 @@ struct HomeController {
         guard let user = context.user else { throw AccessError.forbidden }
         let form = try await FormData(request: request, context: context)
         let language = context.language
-        func fail(_ message: String) throws -> Response {
-            var response = try accountPage(context, flash: Flash(kind: .error, message: message)).response(from: request, context: context)
-            response.status = .unprocessableContent
-            return response
+        func fail(_ message: String) -> Response {
+            accountPage(context, flash: Flash(kind: .error, message: message)).response(status: .unprocessableContent)
         }
         guard let credentials = try await services.accounts.credentials(username: user.username),
             try await services.hasher.verify(form["current"] ?? "", hash: credentials.passwordHash)
-        else { return try fail(Text.wrongCredentials(language)) }
+        else { return fail(Text.wrongCredentials(language)) }
         let password = form["password"] ?? ""
-        guard password == form["confirm"] else { return try fail(Text.passwordsDiffer(language)) }
-        do { try PasswordPolicy.validate(password) } catch { return try fail(error.message(language)) }
+        guard password == form["confirm"] else { return fail(Text.passwordsDiffer(language)) }
+        do { try PasswordPolicy.validate(password) } catch { return fail(error.message(language)) }
         try await services.accounts.setPassword(user.id, hash: try await services.hasher.hash(password), context: context.changeContext)
         // Changing the password ends every session, this one too: sign in again with the new one.
         var response = Response.seeOther("/login")

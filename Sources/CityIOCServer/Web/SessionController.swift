@@ -47,10 +47,7 @@ struct SessionController {
             message = Text.lockedUntil(language).replacingOccurrences(of: "%@", with: format.dateTime(until))
             status = .tooManyRequests
         }
-        var response = try render(context, next: next, username: username, message: message)
-            .response(from: request, context: context)
-        response.status = status
-        return response
+        return render(context, next: next, username: username, message: message).response(status: status)
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -93,12 +93,10 @@ struct AgencyPages {
                 try await services.organisation.updateAgency(agency, context: context.changeContext)
             }
         } catch let error as ValidationError {
-            var response = try await AgencyPage.form(
+            return try await AgencyPage.form(
                 agency: agency, isNew: existing == nil, services: services, context: context,
                 flash: Flash(kind: .error, message: error.message(context.language))
-            ).response(from: request, context: context)
-            response.status = .unprocessableContent
-            return response
+            ).response(status: .unprocessableContent)
         }
         return .seeOther("/admin/agencies/\(agency.id.rawValue)?saved=1")
     }

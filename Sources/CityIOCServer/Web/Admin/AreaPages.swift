@@ -85,10 +85,8 @@ struct AreaPages {
             }
             try await services.organisation.saveArea(area, context: context.changeContext)
         } catch let error as ValidationError {
-            var response = try await self.form(context, area: area, isNew: isNew, flash: Flash(kind: .error, message: error.message(context.language)))
-                .response(from: request, context: context)
-            response.status = .unprocessableContent
-            return response
+            return try await self.form(context, area: area, isNew: isNew, flash: Flash(kind: .error, message: error.message(context.language))).response(
+                status: .unprocessableContent)
         }
         return .seeOther("/admin/areas/\(area.code.rawValue)?saved=1")
     }

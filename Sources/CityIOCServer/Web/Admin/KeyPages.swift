@@ -71,10 +71,7 @@ struct KeyPages {
             // Shown in this response only; never stored or logged in the clear.
             return try await page(context, secret: created, flash: nil).response(from: request, context: context)
         } catch let error as ValidationError {
-            var response = try await page(context, secret: nil, flash: Flash(kind: .error, message: error.message(context.language)))
-                .response(from: request, context: context)
-            response.status = .unprocessableContent
-            return response
+            return try await page(context, secret: nil, flash: Flash(kind: .error, message: error.message(context.language))).response(status: .unprocessableContent)
         }
     }
 

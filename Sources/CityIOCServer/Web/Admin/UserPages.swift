@@ -89,10 +89,7 @@ struct UserPages {
                 context: context.changeContext)
             return .seeOther("/admin/users/\(user.id.rawValue)?saved=1")
         } catch let error as ValidationError {
-            var response = try await newUserPage(context, values: form, flash: Flash(kind: .error, message: error.message(context.language)))
-                .response(from: request, context: context)
-            response.status = .unprocessableContent
-            return response
+            return try await newUserPage(context, values: form, flash: Flash(kind: .error, message: error.message(context.language))).response(status: .unprocessableContent)
         }
     }
 
@@ -178,9 +175,6 @@ struct UserPages {
     }
 
     func failed(_ request: Request, _ context: AppRequestContext, user: User, _ error: ValidationError) async throws -> Response {
-        var response = try await userPage(context, user: user, flash: Flash(kind: .error, message: error.message(context.language)))
-            .response(from: request, context: context)
-        response.status = .unprocessableContent
-        return response
+        return try await userPage(context, user: user, flash: Flash(kind: .error, message: error.message(context.language))).response(status: .unprocessableContent)
     }
 }
