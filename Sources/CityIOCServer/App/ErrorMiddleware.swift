@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import PostgresNIO
 
 /// Turns every error into the answer its caller can read: a problem document for the API and
 /// machines, a page in the visitor's language for people, a redirect to the login page for a
@@ -96,7 +97,7 @@ struct ErrorMiddleware: RouterMiddleware {
     func respond(to error: any Error, request: Request, context: Context) -> Response {
         var outcome = outcome(of: error, context: context)
         if outcome.status.code >= 500 {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            context.logger.error("request failed", metadata: ["error": "\(Self.loggable(error))", "path": "\(request.uri.path)"])
         } else {
             context.logger.debug("request refused", metadata: ["status": "\(outcome.status.code)", "reason": "\(outcome.slug)"])
         }
@@ -126,6 +127,17 @@ struct ErrorMiddleware: RouterMiddleware {
         if path.hasPrefix("/api/") || path == "/api" || ["/health", "/ready", "/metrics"].contains(path) { return true }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("json") && !accept.contains("text/html")
+    }
+
+    /// What of an error may go into a log: never a query's bound values (a password hash, a
+    /// token's hash), which a driver's debug description would include.
+    static func loggable(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? "-"
+            let message = error.serverInfo?[.message] ?? "-"
+            return "PSQLError code=\(error.code) sqlstate=\(state) message=\(message)"
+        }
+        return String(describing: error)
     }
 
     static func describe(_ error: DecodingError) -> String {

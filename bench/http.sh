@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# HTTP throughput and latency of CityIOC's foundation, on loopback with wrk, against a baseline
+# measured in the same run: `/health` (the full middleware stack, no database). Compares it with
+# a database read through the API, and with signed-in pages (session lookup + queries + HTML).
+#
+#   swift build -c release --product cityioc
+#   bench/http.sh [BIN] [seconds]            # SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set
+#
+# Prints a Markdown table for docs/benchmarks.md. Needs wrk (Debian) and curl.
+set -euo pipefail
+BIN="${1:-.build/release/cityioc}"
+SECONDS_PER_RUN="${2:-10}"
+PORT=18490
+WORK=$(mktemp -d /tmp/cityioc-bench.XXXXXX)
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
+pid=0
+
+run() { # run ENGINE LABEL PATH [HEADER]
+  local out
+  if [ -n "${4:-}" ]; then
+    out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "$4" "http://127.0.0.1:$PORT$3")
+  else
+    out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$PORT$3")
+  fi
+  local rps p50 p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $4}')
+  printf '| %s | %s | `%s` | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+bench_engine() { # bench_engine ENGINE [DATABASE_URL]
+  local engine=$1 args=(--data "$WORK/$1")
+  [ -n "${2:-}" ] && args=(--database "$2")
+  CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port $PORT "${args[@]}" >"$WORK/out.log" 2>"$WORK/err.log" &
+  pid=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  local password csrf
+  password=$(awk '$2 == "admin" {print $3}' "$WORK/out.log")
+  curl -s -c "$WORK/jar" -b "$WORK/jar" "http://127.0.0.1:$PORT/login" >"$WORK/login.html"
+  csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
+  curl -s -c "$WORK/jar" -b "$WORK/jar" -o /dev/null --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "username=admin" --data-urlencode "password=$password" "http://127.0.0.1:$PORT/login"
+  local cookie="Cookie: cityioc_session=$(awk '$6 == "cityioc_session" {print $7}' "$WORK/jar")"
+  local key="Authorization: Bearer $(awk '$1 == "integrator" {print $4}' "$WORK/out.log")"
+  run "$engine" "baseline: health, no database" /health
+  run "$engine" "API: areas matching a name" "/api/v1/areas?q=hong%20gai"
+  run "$engine" "API with key: all 55 areas" /api/v1/areas "$key"
+  run "$engine" "page: overview (signed in)" / "$cookie"
+  run "$engine" "page: 76 agencies (signed in)" /admin/agencies "$cookie"
+  kill $pid; wait $pid 2>/dev/null || true
+  pid=0
+}
+
+echo "| engine | what | path | requests/s | p50 | p99 | non-2xx |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+bench_engine sqlite
+if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ]; then
+  DB="bench_$$"
+  psql "$CITYIOC_TEST_DATABASE_URL" -qc "CREATE DATABASE $DB" >/dev/null
+  bench_engine postgres "$(echo "$CITYIOC_TEST_DATABASE_URL" | sed -E "s#/[^/?]+(\?|$)#/$DB\1#")"
+  psql "$CITYIOC_TEST_DATABASE_URL" -qc "DROP DATABASE $DB" >/dev/null
+fi
