@@ -16,6 +16,10 @@ public struct ApiKey: Sendable, Equatable, Codable {
     public var revokedAt: Date?
     public var lastUsedAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, role, agencyID = "agencyId", prefix, createdAt, createdBy, revokedAt, lastUsedAt
+    }
+
     public init(
         id: ID, name: String, role: Role, agencyID: Agency.ID?, prefix: String, createdAt: Date,
         createdBy: String, revokedAt: Date? = nil, lastUsedAt: Date? = nil

@@ -16,6 +16,11 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var after: String?
     public var requestID: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id, at, actorKind, actorID = "actorId", actorName, action, entityType, entityID = "entityId", before, after
+        case requestID = "requestId"
+    }
+
     public init(
         id: Int64, at: Date, actorKind: Principal.Kind, actorID: String, actorName: String, action: String,
         entityType: String, entityID: String, before: String?, after: String?, requestID: String?

@@ -19,6 +19,12 @@ public struct User: Sendable, Equatable, Codable {
     public var lockedUntil: Date?
     public var createdAt: Date
 
+    /// JSON keys in the API's style (`agencyId`).
+    enum CodingKeys: String, CodingKey {
+        case id, username, displayName, role, agencyID = "agencyId", language, active, failedLogins
+        case lastFailedLoginAt, lockedUntil, createdAt
+    }
+
     public init(
         id: ID, username: String, displayName: String, role: Role, agencyID: Agency.ID?,
         language: Language? = nil, active: Bool = true, failedLogins: Int = 0,

@@ -15,7 +15,6 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .custom { path in APIKey(path.last!.stringValue) }
         let data = try encoder.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
@@ -54,17 +53,4 @@ extension Request {
             throw error
         }
     }
-}
-
-/// JSON keys in the API's one style, lower camel case with `Id` (`agencyId`, `requestId`),
-/// whatever the Swift property is called (`agencyID`).
-struct APIKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-
-    init(_ name: String) {
-        stringValue = name.hasSuffix("ID") ? String(name.dropLast(2)) + "Id" : name
-    }
-    init?(stringValue: String) { self.init(stringValue) }
-    init?(intValue: Int) { nil }
 }

@@ -55,7 +55,8 @@ struct PrincipalMiddleware: RouterMiddleware {
             }
         } else if let token = request.cookies[SessionPolicy.csrfCookie]?.value, token.count >= 32 {
             context.csrfToken = token
-        } else {
+        } else if Self.mayRenderForm(request) {
+            // A visitor's first page: the token its forms (the login form) will send back.
             anonymousToken = Secret.token()
             context.csrfToken = anonymousToken!
         }
@@ -69,7 +70,7 @@ struct PrincipalMiddleware: RouterMiddleware {
                     let buffer = try await request.collectBody(upTo: context.maxUploadSize)
                     sent = FormData(encoded: String(buffer: buffer))["_csrf"]
                 }
-                guard anonymousToken == nil, let sent, Secret.equal(sent, context.csrfToken) else {
+                guard anonymousToken == nil, let sent, !context.csrfToken.isEmpty, Secret.equal(sent, context.csrfToken) else {
                     throw AccessError.badCSRFToken
                 }
             }
@@ -80,6 +81,14 @@ struct PrincipalMiddleware: RouterMiddleware {
             response.setCookie(sessions.cookie(name: SessionPolicy.csrfCookie, value: anonymousToken, strict: true))
         }
         return response
+    }
+}
+
+extension PrincipalMiddleware {
+    /// Pages for people may hold forms; the API, the probes and the assets never do.
+    static func mayRenderForm(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return !(path.hasPrefix("/api/") || path.hasPrefix("/assets/") || ["/health", "/ready", "/metrics"].contains(path))
     }
 }
 

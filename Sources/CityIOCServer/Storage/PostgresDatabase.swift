@@ -145,7 +145,7 @@ public final class PostgresDatabase: SQLDatabase {
     static func collect(_ rows: PostgresRowSequence) async throws -> [SQLRow] {
         var result: [SQLRow] = []
         for try await row in rows {
-            var values: [String: SQLValue] = [:]
+            var values: [String: SQLValue] = Dictionary(minimumCapacity: 16)
             for cell in row {
                 values[cell.columnName] = try value(of: cell)
             }

@@ -88,9 +88,11 @@ public final class SQLiteDatabase: SQLDatabase {
     // MARK: - Conversions
 
     static func fetch(_ db: Database, _ sql: SQL) throws -> [SQLRow] {
-        let rows = try Row.fetchAll(db, sql: sql.text, arguments: arguments(sql.binds))
+        // Cached per connection: the stores send the same statements over and over.
+        let statement = try db.cachedStatement(sql: sql.text)
+        let rows = try Row.fetchAll(statement, arguments: arguments(sql.binds))
         return rows.map { row in
-            var values: [String: SQLValue] = [:]
+            var values: [String: SQLValue] = Dictionary(minimumCapacity: row.count)
             for (column, value) in row {
                 switch value.storage {
                 case .null: values[column] = .null
