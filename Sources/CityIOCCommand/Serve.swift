@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         let logger = runtime.logger
         let services = try AppServices(
             database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure))
-        var companions: [any Service] = []
+        var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
         let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let app = buildApplication(

@@ -7,6 +7,7 @@ public struct AppServices: Sendable {
     public let organisation: any OrganisationStore
     public let accounts: any AccountStore
     public let audit: any AuditStore
+    public let catalogue: any ServiceCatalogStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     let assets: Assets
@@ -17,6 +18,7 @@ public struct AppServices: Sendable {
         self.organisation = store
         self.accounts = store
         self.audit = store
+        self.catalogue = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

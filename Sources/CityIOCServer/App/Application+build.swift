@@ -33,13 +33,14 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     KeyPages(services: services).register(on: router)
     AuditPages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
+    Open311Controller(services: services).register(on: router)
     return router
 }
 
 /// The whole server: the router plus the services that must run beside it (the PostgreSQL
 /// pool), and work to do once before the port opens (migrations, the demo city).
 public func buildApplication(
-    settings: ServerSettings, services: AppServices, logger: Logger, companions: [any Service] = [],
+    settings: ServerSettings, services: AppServices, logger: Logger, companions: [any ServiceLifecycle.Service] = [],
     beforeServing: @escaping @Sendable () async throws -> Void = {}
 ) -> some ApplicationProtocol {
     var app = Application(

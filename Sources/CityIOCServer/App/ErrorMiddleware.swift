@@ -48,6 +48,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     message: Text(vi: "Khóa API không hợp lệ hoặc đã bị thu hồi.", en: "The API key is not valid or was revoked."),
                     headers: headers)
             }
+        case let error as Open311Error:
+            return Outcome(status: error.status, slug: "open311", message: error.message)
         case let error as ClientError:
             return Outcome(status: error.status, slug: "bad-request", message: error.message, validation: error.validation)
         case let error as ValidationError:
@@ -102,6 +104,10 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.debug("request refused", metadata: ["status": "\(outcome.status.code)", "reason": "\(outcome.slug)"])
         }
         let language = LanguagePreference.resolve(request: request, user: nil)
+        if request.uri.path.hasPrefix(Open311Controller.base + "/") {
+            let format: Open311Document.Format = request.uri.path.lowercased().hasSuffix(".xml") ? .xml : .json
+            return Open311Document.errors(outcome.status, outcome.message(language)).response(format, root: "errors", status: outcome.status)
+        }
         if Self.wantsProblem(request) {
             var problem = ProblemDetails(
                 status: outcome.status, slug: outcome.slug, detail: outcome.message(language), instance: request.uri.path,

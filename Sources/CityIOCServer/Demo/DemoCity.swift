@@ -10,11 +10,13 @@ public struct DemoCity: Sendable {
     let organisation: any OrganisationStore
     let accounts: any AccountStore
     let administration: AccountAdministration
+    let catalogue: any ServiceCatalogStore
 
     public init(services: AppServices) {
         organisation = services.organisation
         accounts = services.accounts
         administration = services.administration
+        catalogue = services.catalogue
     }
 
     /// One sign-in printed for people trying the demo.
@@ -126,6 +128,10 @@ public struct DemoCity: Sendable {
         }
         for agency in agencies where try await organisation.agency(agency.id) == nil {
             try await organisation.createAgency(agency, context: context)
+        }
+
+        for service in DemoCatalogue.services {
+            try await catalogue.saveService(service, context: context)
         }
 
         var credentials: [Credential] = []

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -83,5 +83,26 @@ public enum Schema {
                 BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
             CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
                 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+            """)
+
+    /// Open311 services: the kinds of citizen report, their questions (as JSON, always read
+    /// with the service), default agency, priority and deadlines (`8h`, `3d`).
+    static let serviceCatalogue = Migration(
+        version: 2, name: "service catalogue for citizen reports",
+        sqlite: """
+            CREATE TABLE services (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, description TEXT NOT NULL,
+                description_en TEXT NOT NULL, service_group TEXT NOT NULL, keywords TEXT NOT NULL,
+                default_agency TEXT REFERENCES agencies(id), priority TEXT NOT NULL, accept_within TEXT NOT NULL,
+                resolve_urgent TEXT NOT NULL, resolve_normal TEXT NOT NULL, resolve_complex TEXT NOT NULL,
+                attributes TEXT NOT NULL, active INTEGER NOT NULL, search_key TEXT NOT NULL);
+            """,
+        postgres: """
+            CREATE TABLE services (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, description TEXT NOT NULL,
+                description_en TEXT NOT NULL, service_group TEXT NOT NULL, keywords TEXT NOT NULL,
+                default_agency TEXT REFERENCES agencies(id), priority TEXT NOT NULL, accept_within TEXT NOT NULL,
+                resolve_urgent TEXT NOT NULL, resolve_normal TEXT NOT NULL, resolve_complex TEXT NOT NULL,
+                attributes TEXT NOT NULL, active BOOLEAN NOT NULL, search_key TEXT NOT NULL);
             """)
 }

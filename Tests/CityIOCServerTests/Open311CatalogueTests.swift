@@ -1,0 +1,101 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+@Suite struct Open311CatalogueTests {
+    static let pothole = Service(
+        code: "o-ga", name: "Hư hỏng mặt đường, ổ gà", nameEn: "Potholes", group: "Hạ tầng giao thông", keywords: ["đường", "pothole"],
+        defaultAgency: "so-xay-dung", terms: ServiceTerms(acceptWithin: .hours(4), resolveNormal: .days(2)),
+        attributes: [
+            ServiceAttribute(
+                code: "size", datatype: .singlevaluelist, required: true, order: 1, description: "Kích thước",
+                values: [.init(key: "small", name: "Nhỏ"), .init(key: "large", name: "Lớn & sâu")])
+        ])
+
+    @Test func theDemoCatalogueIsValid() throws {
+        for service in DemoCatalogue.services { try service.validate() }
+        #expect(Set(DemoCatalogue.services.map(\.code)).count == DemoCatalogue.services.count)
+    }
+
+    @Test(arguments: TestEngine.all)
+    func servicesAreStoredWhole(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            try await services.catalogue.saveService(Self.pothole, context: system)
+            #expect(try await services.catalogue.service("o-ga") == Self.pothole)
+            var changed = Self.pothole
+            changed.active = false
+            try await services.catalogue.saveService(changed, context: system)
+            try await services.catalogue.saveService(changed, context: system)
+            #expect(try await services.catalogue.services(includeInactive: false).isEmpty)
+            #expect(try await services.catalogue.services(includeInactive: true).count == 1)
+            let audit = try await services.audit.auditEntries(AuditFilter(entityType: "service"))
+            #expect(audit.map(\.action) == ["service.update", "service.create"])
+            var orphan = Self.pothole
+            orphan.code = "khac"
+            orphan.defaultAgency = "khong-co"
+            await #expect(throws: StoreError.unknownReference) { try await services.catalogue.saveService(orphan, context: system) }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func clientsDiscoverAndReadTheCatalogueInJSONAndXML(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.catalogue.saveService(Self.pothole, context: system)
+
+            let discovery = try await client.execute(uri: "/open311/v2/discovery.json", method: .get)
+            #expect(discovery.status == .ok)
+            let endpoints = try discovery.json()["endpoints"] as? [[String: Any]]
+            #expect(endpoints?.first?["specification"] as? String == "http://wiki.open311.org/GeoReport_v2")
+            #expect((endpoints?.first?["formats"] as? [String])?.contains("text/xml") == true)
+            let discoveryXML = try await client.execute(uri: "/open311/v2/discovery.xml", method: .get)
+            #expect(discoveryXML.headers[.contentType]?.hasPrefix("text/xml") == true)
+            #expect(discoveryXML.text.contains("<endpoints><endpoint><specification>http://wiki.open311.org/GeoReport_v2</specification>"))
+
+            let list = try await client.execute(uri: "/open311/v2/services.json?jurisdiction_id=22", method: .get)
+            let items = try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]]
+            #expect(items?.count == 1)
+            #expect(items?.first?["service_code"] as? String == "o-ga")
+            #expect(items?.first?["service_name"] as? String == "Hư hỏng mặt đường, ổ gà")
+            #expect(items?.first?["metadata"] as? Bool == true)
+            #expect(items?.first?["type"] as? String == "realtime")
+            var english = HTTPFields()
+            english[.acceptLanguage] = "en"
+            let listEnglish = try await client.execute(uri: "/open311/v2/services.json", method: .get, headers: english)
+            #expect(listEnglish.text.contains("\"service_name\":\"Potholes\""))
+            let listXML = try await client.execute(uri: "/open311/v2/services.xml", method: .get)
+            #expect(listXML.text.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\"?><services><service><service_code>o-ga</service_code>"))
+
+            let definition = try await client.execute(uri: "/open311/v2/services/o-ga.json", method: .get)
+            let attributes = try definition.json()["attributes"] as? [[String: Any]]
+            #expect(attributes?.first?["code"] as? String == "size")
+            #expect(attributes?.first?["datatype"] as? String == "singlevaluelist")
+            #expect((attributes?.first?["values"] as? [[String: String]])?.map { $0["key"] } == ["small", "large"])
+            let definitionXML = try await client.execute(uri: "/open311/v2/services/o-ga.xml", method: .get)
+            #expect(definitionXML.text.contains("<value><key>large</key><name>Lớn &amp; sâu</name></value>"))
+            #expect(definitionXML.text.contains("<service_definition><service_code>o-ga</service_code><attributes><attribute>"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func errorsComeAsTheSpecsErrorList(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let unknown = try await client.execute(uri: "/open311/v2/services/khong-co.json", method: .get)
+            #expect(unknown.status == .notFound)
+            let errors = try JSONSerialization.jsonObject(with: Data(buffer: unknown.body)) as? [[String: Any]]
+            #expect(errors?.first?["code"] as? Int == 404)
+            #expect((errors?.first?["description"] as? String)?.contains("khong-co") == true)
+            let unknownXML = try await client.execute(uri: "/open311/v2/services/khong-co.xml", method: .get)
+            #expect(unknownXML.text.contains("<errors><error><code>404</code><description>"))
+            let jurisdiction = try await client.execute(uri: "/open311/v2/services.json?jurisdiction_id=hanoi", method: .get)
+            #expect(jurisdiction.status == .notFound)
+            #expect(try await client.execute(uri: "/open311/v2/services.csv", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/open311/v2/nothing.json", method: .get).status == .notFound)
+        }
+    }
+}
