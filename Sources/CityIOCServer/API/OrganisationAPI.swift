@@ -26,6 +26,9 @@ struct OrganisationAPI {
         router.on(.post, "/api/v1/apikeys", .permission(.manageApiKeys), use: createKey)
         router.on(.delete, "/api/v1/apikeys/:id", .permission(.manageApiKeys), use: revokeKey)
         router.on(.get, "/api/v1/audit", .permission(.readAudit), use: audit)
+        router.on(.get, "/api/v1/calendar", .signedIn, use: calendarDays)
+        router.on(.put, "/api/v1/calendar/:day", .permission(.manageOrganisation), use: putCalendarDay)
+        router.on(.delete, "/api/v1/calendar/:day", .permission(.manageOrganisation), use: deleteCalendarDay)
     }
 
     struct Me: Encodable, Sendable {
@@ -246,6 +249,37 @@ struct OrganisationAPI {
 
     @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> JSONBody<ApiKey> {
         JSONBody(try await services.accounts.revokeApiKey(ApiKey.ID(try context.parameters.require("id")), context: context.changeContext))
+    }
+
+    // MARK: Calendar
+
+    @Sendable func calendarDays(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<CalendarDay>> {
+        var year: Int?
+        if let raw = request.uri.queryParameters["year"] {
+            guard let parsed = Int(raw), (2000...2100).contains(parsed) else { throw ValidationError(field: "year", reason: .outOfRange) }
+            year = parsed
+        }
+        return JSONBody(Page(try await services.calendar.calendarDays(year: year)))
+    }
+
+    struct CalendarInput: Decodable {
+        var kind: CalendarDay.Kind
+        var name: String
+    }
+
+    @Sendable func putCalendarDay(_ request: Request, context: AppRequestContext) async throws -> JSONBody<CalendarDay> {
+        guard let day = CivilDay(try context.parameters.require("day")) else { throw ValidationError(field: "day", reason: .invalidValue) }
+        let input = try await request.decodeJSON(CalendarInput.self, context: context)
+        let entry = CalendarDay(day: day, kind: input.kind, name: input.name)
+        try entry.validate()
+        try await services.calendar.saveCalendarDay(entry, context: context.changeContext)
+        return JSONBody(entry)
+    }
+
+    @Sendable func deleteCalendarDay(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let day = CivilDay(try context.parameters.require("day")) else { throw StoreError.notFound }
+        try await services.calendar.deleteCalendarDay(day, context: context.changeContext)
+        return Response(status: .noContent)
     }
 
     // MARK: Audit

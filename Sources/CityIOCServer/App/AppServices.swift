@@ -8,6 +8,7 @@ public struct AppServices: Sendable {
     public let accounts: any AccountStore
     public let audit: any AuditStore
     public let catalogue: any ServiceCatalogStore
+    public let calendar: any CalendarStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     let assets: Assets
@@ -19,6 +20,7 @@ public struct AppServices: Sendable {
         self.accounts = store
         self.audit = store
         self.catalogue = store
+        self.calendar = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

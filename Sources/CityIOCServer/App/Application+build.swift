@@ -32,6 +32,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     UserPages(services: services).register(on: router)
     KeyPages(services: services).register(on: router)
     AuditPages(services: services).register(on: router)
+    CalendarPages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     Open311Controller(services: services).register(on: router)
     return router

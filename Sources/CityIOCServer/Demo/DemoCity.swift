@@ -11,12 +11,14 @@ public struct DemoCity: Sendable {
     let accounts: any AccountStore
     let administration: AccountAdministration
     let catalogue: any ServiceCatalogStore
+    let calendar: any CalendarStore
 
     public init(services: AppServices) {
         organisation = services.organisation
         accounts = services.accounts
         administration = services.administration
         catalogue = services.catalogue
+        calendar = services.calendar
     }
 
     /// One sign-in printed for people trying the demo.
@@ -53,6 +55,18 @@ public struct DemoCity: Sendable {
                 ?? Bundle.module.url(forResource: "quang-ninh-units", withExtension: "json")
         else { throw ConfigurationError("the demo data is missing from the installation (Resources/demo)") }
         return try JSONDecoder().decode(UnitFile.self, from: Data(contentsOf: url))
+    }
+
+    struct HolidayFile: Decodable {
+        var days: [CalendarDay]
+    }
+
+    static func loadHolidays() throws -> [CalendarDay] {
+        guard
+            let url = Bundle.module.url(forResource: "vn-public-holidays", withExtension: "json", subdirectory: "Resources/calendar")
+                ?? Bundle.module.url(forResource: "vn-public-holidays", withExtension: "json")
+        else { throw ConfigurationError("the holiday data is missing from the installation (Resources/calendar)") }
+        return try JSONDecoder().decode(HolidayFile.self, from: Data(contentsOf: url)).days
     }
 
     static let departments: [(String, String, String, Agency.Kind)] = [
@@ -132,6 +146,13 @@ public struct DemoCity: Sendable {
 
         for service in DemoCatalogue.services {
             try await catalogue.saveService(service, context: context)
+        }
+
+        // Shipped holidays go in only for years an admin has not touched yet.
+        let shipped = try Self.loadHolidays()
+        let kept = Set(try await calendar.calendarDays(year: nil).map(\.day.year))
+        for day in shipped where !kept.contains(day.day.year) {
+            try await calendar.saveCalendarDay(day, context: context)
         }
 
         var credentials: [Credential] = []

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -104,5 +104,15 @@ public enum Schema {
                 default_agency TEXT REFERENCES agencies(id), priority TEXT NOT NULL, accept_within TEXT NOT NULL,
                 resolve_urgent TEXT NOT NULL, resolve_normal TEXT NOT NULL, resolve_complex TEXT NOT NULL,
                 attributes TEXT NOT NULL, active BOOLEAN NOT NULL, search_key TEXT NOT NULL);
+            """)
+
+    /// Public holidays and make-up working days, per year, edited by admins.
+    static let workingCalendar = Migration(
+        version: 3, name: "working calendar: holidays and make-up working days",
+        sqlite: """
+            CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL);
+            """,
+        postgres: """
+            CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL);
             """)
 }

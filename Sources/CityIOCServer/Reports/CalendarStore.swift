@@ -1,0 +1,69 @@
+import CityIOCDomain
+import Foundation
+
+/// The city's working calendar: holidays and make-up working days. Days are kept as
+/// `YYYY-MM-DD` text on both engines, which sorts and filters by year as dates do.
+public protocol CalendarStore: Sendable {
+    /// The exceptions of one year, or of every year when `year` is nil, in date order.
+    func calendarDays(year: Int?) async throws -> [CalendarDay]
+    /// Adds or replaces the exception on that day; audited.
+    func saveCalendarDay(_ day: CalendarDay, context: ChangeContext) async throws
+    /// Removes the exception on that day (it becomes an ordinary day again); audited.
+    func deleteCalendarDay(_ day: CivilDay, context: ChangeContext) async throws
+}
+
+extension CalendarStore {
+    /// The calendar deadlines are counted on, with every stored exception.
+    public func workingCalendar() async throws -> WorkingCalendar {
+        WorkingCalendar(days: try await calendarDays(year: nil))
+    }
+}
+
+extension CityStore: CalendarStore {
+    public func calendarDays(year: Int?) async throws -> [CalendarDay] {
+        var sql = SQL("SELECT day, kind, name FROM calendar_days")
+        if let year { sql.append(" WHERE day LIKE ?", .text(String(format: "%04d-%%", year))) }
+        sql.append(" ORDER BY day")
+        return try await database.query(sql).map(Self.calendarDay)
+    }
+
+    public func saveCalendarDay(_ day: CalendarDay, context: ChangeContext) async throws {
+        let read = SQL("SELECT day, kind, name FROM calendar_days WHERE day = ?", [.text(day.day.description)])
+        try await database.perform(
+            Mutation(read: read) { rows in
+                let before = try rows.first.map(Self.calendarDay)
+                if before == day { return Plan(statements: [], audit: nil, result: ()) }
+                let values: [SQLValue] = [.text(day.kind.rawValue), .text(day.name), .text(day.day.description)]
+                let statement =
+                    before == nil
+                    ? SQL("INSERT INTO calendar_days (kind, name, day) VALUES (?, ?, ?)", values)
+                    : SQL("UPDATE calendar_days SET kind = ?, name = ? WHERE day = ?", values)
+                return Plan(
+                    statements: [statement],
+                    audit: AuditDraft(
+                        action: before == nil ? "calendar.create" : "calendar.update", entityType: "calendar_day",
+                        entityID: day.day.description, before: before.flatMap(Self.snapshot), after: Self.snapshot(day)),
+                    result: ())
+            }, context: context)
+    }
+
+    public func deleteCalendarDay(_ day: CivilDay, context: ChangeContext) async throws {
+        let read = SQL("SELECT day, kind, name FROM calendar_days WHERE day = ?", [.text(day.description)])
+        try await database.perform(
+            Mutation(read: read) { rows in
+                guard let before = try rows.first.map(Self.calendarDay) else { throw StoreError.notFound }
+                return Plan(
+                    statements: [SQL("DELETE FROM calendar_days WHERE day = ?", [.text(day.description)])],
+                    audit: AuditDraft(
+                        action: "calendar.delete", entityType: "calendar_day", entityID: day.description,
+                        before: Self.snapshot(before), after: nil),
+                    result: ())
+            }, context: context)
+    }
+
+    static func calendarDay(_ row: SQLRow) throws -> CalendarDay {
+        guard let day = CivilDay(try row.text("day")) else { throw StoreError.corruptRow("day") }
+        guard let kind = CalendarDay.Kind(rawValue: try row.text("kind")) else { throw StoreError.corruptRow("kind") }
+        return CalendarDay(day: day, kind: kind, name: try row.text("name"))
+    }
+}
