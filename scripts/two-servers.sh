@@ -33,7 +33,7 @@ for port in $A $B; do
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 check "both servers ready" "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$A/ready) $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$B/ready)" "200 200"
-check "migrations applied once" "$(psql "$DBURL" -tAc 'SELECT count(*) FROM schema_migrations')" "1"
+check "each migration applied once" "$(psql "$DBURL" -tAc 'SELECT count(*) = max(version) AND min(version) = 1 FROM schema_migrations')" "t"
 
 echo "một mật khẩu dài cho thử nghiệm" | "$BIN" user add --role admin --name admin --password-stdin --database "$DBURL" >/dev/null
 echo "một mật khẩu dài cho thử nghiệm" | "$BIN" user add --role operator --name dieuhanh --password-stdin --database "$DBURL" >/dev/null
