@@ -12,7 +12,7 @@ import Foundation
 /// Who may take each step is decided here too: the operator's desk classifies, routes, refuses,
 /// merges and publishes; only staff of the agency a report is assigned to accept, work on,
 /// return or answer it; the reporter rates and reopens.
-public struct ReportWorkflow: Sendable, Equatable {
+public struct ReportWorkflow: Sendable, Equatable, Codable {
     public enum Status: String, CaseIterable, Sendable, Codable {
         case received, refused, classified, assigned, accepted
         case inProgress = "in_progress"
@@ -101,7 +101,7 @@ public struct ReportWorkflow: Sendable, Equatable {
         }
     }
 
-    private enum State: Sendable, Equatable {
+    private enum State: Sendable, Equatable, Codable {
         case received
         case refused
         case classified

@@ -9,6 +9,7 @@ public struct AppServices: Sendable {
     public let audit: any AuditStore
     public let catalogue: any ServiceCatalogStore
     public let calendar: any CalendarStore
+    public let reports: any ReportStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     let assets: Assets
@@ -21,6 +22,7 @@ public struct AppServices: Sendable {
         self.audit = store
         self.catalogue = store
         self.calendar = store
+        self.reports = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

@@ -63,7 +63,7 @@ struct PrincipalMiddleware: RouterMiddleware {
         context.language = LanguagePreference.resolve(request: request, user: context.user)
 
         if unsafe {
-            let usesCookies = request.cookies[SessionPolicy.sessionCookie] != nil || !request.uri.path.hasPrefix("/api/")
+            let usesCookies = request.cookies[SessionPolicy.sessionCookie] != nil || Self.mayRenderForm(request)
             if usesCookies {
                 var sent = request.headers[.csrfToken]
                 if sent == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
@@ -88,7 +88,9 @@ extension PrincipalMiddleware {
     /// Pages for people may hold forms; the API, the probes and the assets never do.
     static func mayRenderForm(_ request: Request) -> Bool {
         let path = request.uri.path
-        return !(path.hasPrefix("/api/") || path.hasPrefix("/assets/") || ["/health", "/ready", "/metrics"].contains(path))
+        return
+            !(path.hasPrefix("/api/") || path.hasPrefix("/open311/") || path.hasPrefix("/assets/")
+            || ["/health", "/ready", "/metrics"].contains(path))
     }
 }
 

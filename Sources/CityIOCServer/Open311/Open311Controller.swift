@@ -3,9 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Open311 GeoReport v2 at `/open311/v2`: discovery and the service catalogue, in JSON and XML
-/// (the spec requires XML; FixMyStreet speaks only XML). Public, like the spec intends: reading
-/// the catalogue needs no key. Errors are the spec's error list in the request's format.
+/// Open311 GeoReport v2 at `/open311/v2`: discovery, the service catalogue and requests, in JSON
+/// and XML (the spec requires XML; FixMyStreet speaks only XML). Reading is public, as the spec
+/// intends; posting a request needs an app's `api_key`. Errors are the spec's error list in the request's format.
 struct Open311Controller {
     let services: AppServices
     static let base = "/open311/v2"
@@ -13,6 +13,7 @@ struct Open311Controller {
     func register(on router: Router<AppRequestContext>) {
         router.on(.get, "\(Self.base)/:document", .anyone, use: document)
         router.on(.get, "\(Self.base)/services/:file", .anyone, use: definition)
+        registerRequests(on: router)
     }
 
     @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -21,6 +22,7 @@ struct Open311Controller {
         switch name {
         case "discovery": return try await discovery(request, context).response(format, root: "discovery")
         case "services": return try await catalogue(context).response(format, root: "services")
+        case "requests": return try await list(request, context).response(format, root: "service_requests")
         default: throw Open311Error(.notFound, Text(vi: "Không có tài liệu \(name).", en: "There is no document \(name)."))
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -114,5 +114,36 @@ public enum Schema {
             """,
         postgres: """
             CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL);
+            """)
+
+    /// Citizen reports. Status, holder, ward and times are columns for the filters; the
+    /// workflow (steps, deadlines) is JSON read with the report.
+    static let reports = Migration(
+        version: 4, name: "citizen reports",
+        sqlite: """
+            CREATE TABLE reports (
+                id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+                service_code TEXT NOT NULL REFERENCES services(code), status TEXT NOT NULL, description TEXT NOT NULL,
+                address TEXT, address_id TEXT, ward_code TEXT REFERENCES areas(code), agency_id TEXT REFERENCES agencies(id),
+                channel TEXT NOT NULL, reporter TEXT NOT NULL, attributes TEXT NOT NULL, media_url TEXT,
+                latitude REAL, longitude REAL, requested_at TEXT NOT NULL, updated_at TEXT NOT NULL, expected_at TEXT,
+                workflow TEXT NOT NULL);
+            CREATE INDEX reports_requested ON reports(requested_at);
+            CREATE INDEX reports_service ON reports(service_code, requested_at);
+            CREATE INDEX reports_agency ON reports(agency_id, status);
+            CREATE INDEX reports_ward ON reports(ward_code);
+            """,
+        postgres: """
+            CREATE TABLE reports (
+                id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+                service_code TEXT NOT NULL REFERENCES services(code), status TEXT NOT NULL, description TEXT NOT NULL,
+                address TEXT, address_id TEXT, ward_code TEXT REFERENCES areas(code), agency_id TEXT REFERENCES agencies(id),
+                channel TEXT NOT NULL, reporter TEXT NOT NULL, attributes TEXT NOT NULL, media_url TEXT,
+                latitude DOUBLE PRECISION, longitude DOUBLE PRECISION, requested_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL, expected_at TIMESTAMPTZ, workflow TEXT NOT NULL);
+            CREATE INDEX reports_requested ON reports(requested_at);
+            CREATE INDEX reports_service ON reports(service_code, requested_at);
+            CREATE INDEX reports_agency ON reports(agency_id, status);
+            CREATE INDEX reports_ward ON reports(ward_code);
             """)
 }

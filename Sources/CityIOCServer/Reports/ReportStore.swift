@@ -1,0 +1,133 @@
+import CityIOCDomain
+import Foundation
+
+/// Citizen reports.
+public protocol ReportStore: Sendable {
+    /// Stores a new report with the hash of its follow-up token; audited without the reporter's
+    /// personal details.
+    func createReport(_ report: Report, tokenHash: String, context: ChangeContext) async throws
+    func report(_ id: Report.ID) async throws -> Report?
+    func reportID(tokenHash: String) async throws -> Report.ID?
+    func reports(_ query: ReportQuery) async throws -> [Report]
+}
+
+/// What to list: Open311's filters plus the scope of the person asking.
+public struct ReportQuery: Sendable, Equatable {
+    public var scope: RecordScope
+    public var ids: [Report.ID]
+    public var service: Service.Code?
+    public var statuses: Set<ReportWorkflow.Status>?
+    public var since: Date?
+    public var until: Date?
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, statuses: Set<ReportWorkflow.Status>? = nil,
+        since: Date? = nil, until: Date? = nil, limit: Int = 1000, offset: Int = 0
+    ) {
+        self.scope = scope
+        self.ids = ids
+        self.service = service
+        self.statuses = statuses
+        self.since = since
+        self.until = until
+        self.limit = max(1, min(limit, 1000))
+        self.offset = max(0, offset)
+    }
+}
+
+extension CityStore: ReportStore {
+    static let reportColumns = """
+        id, service_code, description, latitude, longitude, address, address_id, ward_code, channel, reporter, attributes, \
+        media_url, requested_at, updated_at, workflow
+        """
+
+    public func createReport(_ report: Report, tokenHash: String, context: ChangeContext) async throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let reporter = String(decoding: try encoder.encode(report.reporter), as: UTF8.self)
+        let attributes = String(decoding: try encoder.encode(report.attributes), as: UTF8.self)
+        let workflow = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
+        // The audit log keeps the report, not the reporter's name, phone or email.
+        var redacted = report
+        redacted.reporter = Report.Reporter()
+        let after = Self.snapshot(redacted)
+        try await database.perform(
+            Mutation { _ in
+                Plan(
+                    statements: [
+                        SQL(
+                            """
+                            INSERT INTO reports (id, token_hash, service_code, status, description, address, address_id, ward_code,
+                                agency_id, channel, reporter, attributes, media_url, latitude, longitude, requested_at, updated_at,
+                                expected_at, workflow)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                            [
+                                .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue),
+                                .text(report.workflow.status.rawValue), .text(report.description), SQLValue(report.address),
+                                SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue), SQLValue(report.workflow.agency?.rawValue),
+                                .text(report.channel.rawValue), .text(reporter), .text(attributes), SQLValue(report.mediaURL),
+                                SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
+                                SQLValue(report.workflow.openDeadline?.due), .text(workflow),
+                            ])
+                    ],
+                    audit: AuditDraft(
+                        action: "report.create", entityType: "report", entityID: report.id.rawValue, before: nil,
+                        after: after),
+                    result: ())
+            }, context: context)
+    }
+
+    public func report(_ id: Report.ID) async throws -> Report? {
+        try await database.query(SQL("SELECT \(Self.reportColumns) FROM reports WHERE id = ?", [.text(id.rawValue)])).first.map(Self.report)
+    }
+
+    public func reportID(tokenHash: String) async throws -> Report.ID? {
+        try await database.query(SQL("SELECT id FROM reports WHERE token_hash = ?", [.text(tokenHash)])).first
+            .flatMap { $0.optionalText("id") }.map { Report.ID($0) }
+    }
+
+    public func reports(_ query: ReportQuery) async throws -> [Report] {
+        var sql = SQL("SELECT \(Self.reportColumns) FROM reports WHERE 1 = 1")
+        switch query.scope {
+        case .all: break
+        case .agency(let agency): sql.append(" AND agency_id = ?", .text(agency.rawValue))
+        case .none: return []
+        }
+        if !query.ids.isEmpty {
+            sql.append(" AND id IN (" + query.ids.map { _ in "?" }.joined(separator: ", ") + ")")
+            sql.binds += query.ids.map { .text($0.rawValue) }
+        }
+        if let service = query.service { sql.append(" AND service_code = ?", .text(service.rawValue)) }
+        if let statuses = query.statuses {
+            guard !statuses.isEmpty else { return [] }
+            let sorted = statuses.map(\.rawValue).sorted()
+            sql.append(" AND status IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")")
+            sql.binds += sorted.map { .text($0) }
+        }
+        if let since = query.since { sql.append(" AND requested_at >= ?", .date(since)) }
+        if let until = query.until { sql.append(" AND requested_at <= ?", .date(until)) }
+        sql.append(" ORDER BY requested_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
+        return try await database.query(sql).map(Self.report)
+    }
+
+    static func report(_ row: SQLRow) throws -> Report {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+            do { return try decoder.decode(T.self, from: Data(try row.text(column).utf8)) } catch { throw StoreError.corruptRow(column) }
+        }
+        guard let channel = Report.Channel(rawValue: try row.text("channel")) else { throw StoreError.corruptRow("channel") }
+        var report = Report(
+            id: Report.ID(try row.text("id")), service: Service.Code(try row.text("service_code")), description: try row.text("description"),
+            latitude: row.optionalDouble("latitude"), longitude: row.optionalDouble("longitude"), address: row.optionalText("address"),
+            addressID: row.optionalText("address_id"), wardCode: row.optionalText("ward_code").map { Area.Code($0) }, channel: channel,
+            reporter: try json("reporter", as: Report.Reporter.self), attributes: try json("attributes", as: [String: [String]].self),
+            mediaURL: row.optionalText("media_url"), requestedAt: try row.date("requested_at"),
+            workflow: try json("workflow", as: ReportWorkflow.self))
+        report.updatedAt = try row.date("updated_at")
+        return report
+    }
+}

@@ -1,0 +1,138 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+@Suite struct Open311RequestTests {
+    static func form(_ fields: [(String, String)]) -> (HTTPFields, ByteBuffer) {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let body = fields.map { "\(Browser.encode($0.0))=\(Browser.encode($0.1))" }.joined(separator: "&")
+        return (headers, ByteBuffer(string: body))
+    }
+
+    static func prepare(_ services: AppServices) async throws -> String {
+        try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+        return try await services.administration.createApiKey(name: "Ứng dụng Quảng Ninh", role: .integrator, agencyID: nil, context: system).1
+    }
+
+    @Test(arguments: TestEngine.all)
+    func anAppPostsARequestFollowsItsTokenAndReadsItBack(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Self.prepare(services)
+            let (headers, body) = Self.form([
+                ("api_key", key), ("service_code", "o-ga"), ("lat", "20.9490"), ("long", "107.0470"),
+                ("description", "Ổ gà lớn trước số 12 đường Bến Đoan"), ("attribute[size]", "large"),
+                ("email", "nguoi.dan@example.vn"), ("first_name", "Nguyễn"), ("last_name", "Văn A"), ("phone", "0912345678"),
+            ])
+            let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+            #expect(posted.status == .ok)
+            let created = try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first)
+            let id = try #require(created["service_request_id"] as? String)
+            let token = try #require(created["token"] as? String)
+
+            let stored = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(stored.wardCode == "06685")  // nearest ward centre: Hồng Gai
+            #expect(stored.reporter.email == "nguoi.dan@example.vn")
+            #expect(stored.workflow.status == .received)
+            #expect(stored.attributes["size"] == ["large"])
+
+            let resolved = try await client.execute(uri: "/open311/v2/tokens/\(token).xml", method: .get)
+            #expect(resolved.text.contains("<service_request_id>\(id)</service_request_id>"))
+            let single = try await client.execute(uri: "/open311/v2/requests/\(id).json", method: .get)
+            let request = try #require((try JSONSerialization.jsonObject(with: Data(buffer: single.body)) as? [[String: Any]])?.first)
+            #expect(request["status"] as? String == "open")
+            #expect(request["service_name"] as? String == "Hư hỏng mặt đường, ổ gà")
+            #expect(request["lat"] as? Double == 20.949)
+            #expect((request["requested_datetime"] as? String)?.hasSuffix("+07:00") == true)
+            let xml = try await client.execute(uri: "/open311/v2/requests/\(id).xml", method: .get)
+            #expect(xml.text.contains("<service_requests><request><service_request_id>\(id)</service_request_id><status>open</status>"))
+            // the reporter's details are in no public answer, nor in the audit log
+            for text in [single.text, xml.text, try await client.execute(uri: "/open311/v2/requests.json", method: .get).text] {
+                #expect(!text.contains("nguoi.dan@example.vn"))
+                #expect(!text.contains("0912345678"))
+            }
+            let audit = try await services.audit.auditEntries(AuditFilter(entityType: "report"))
+            #expect(audit.count == 1)
+            #expect(audit.first?.after?.contains("0912345678") == false)
+            #expect(audit.first?.actorName == "Ứng dụng Quảng Ninh")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func requestsAreFilteredAsTheSpecSays(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Self.prepare(services)
+            var ids: [String] = []
+            for index in 1...3 {
+                let (headers, body) = Self.form([
+                    ("api_key", key), ("service_code", "o-ga"), ("address_string", "Số \(index) Lê Thánh Tông"), ("attribute[size]", "small"),
+                ])
+                let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+                ids.append(try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String))
+            }
+            func count(_ query: String) async throws -> Int {
+                let response = try await client.execute(uri: "/open311/v2/requests.json?\(query)", method: .get)
+                return (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [Any])?.count ?? -1
+            }
+            #expect(try await count("") == 3)
+            #expect(try await count("service_request_id=\(ids[0]),\(ids[2])") == 2)
+            #expect(try await count("status=open") == 3)
+            #expect(try await count("status=closed") == 0)
+            #expect(try await count("service_code=khac") == 0)
+            #expect(try await count("start_date=2000-01-01T00:00:00Z&end_date=2000-12-31T00:00:00Z") == 0)
+            let badDate = try await client.execute(uri: "/open311/v2/requests.json?start_date=hom-qua", method: .get)
+            #expect(badDate.status == .badRequest)
+            let badStatus = try await client.execute(uri: "/open311/v2/requests.xml?status=pending", method: .get)
+            #expect(badStatus.text.contains("<errors><error><code>400</code>"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func badRequestsGetTheSpecsErrorsAndStoreNothing(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Self.prepare(services)
+            let base: [(String, String)] = [("api_key", key), ("service_code", "o-ga"), ("lat", "20.95"), ("long", "107.05"), ("attribute[size]", "small")]
+            func post(_ fields: [(String, String)]) async throws -> TestResponse {
+                let (headers, body) = Self.form(fields)
+                return try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+            }
+            func without(_ name: String) -> [(String, String)] { base.filter { $0.0 != name } }
+            #expect(try await post(without("api_key")).status == .forbidden)
+            #expect(try await post(without("api_key") + [("api_key", "cioc_sai")]).status == .forbidden)
+            #expect(try await post(without("service_code")).status == .badRequest)
+            #expect(try await post(without("service_code") + [("service_code", "khong-co")]).status == .badRequest)
+            #expect(try await post(without("lat").filter { $0.0 != "long" }).status == .badRequest)
+            #expect(try await post(without("lat") + [("lat", "91")]).status == .badRequest)
+            #expect(try await post(without("long")).status == .badRequest)
+            #expect(try await post(base + [("description", String(repeating: "x", count: 4001))]).status == .badRequest)
+            #expect(try await post(without("attribute[size]")).status == .badRequest)
+            #expect(try await post(without("attribute[size]") + [("attribute[size]", "huge")]).status == .badRequest)
+            #expect(try await post(base + [("attribute[color]", "red")]).status == .badRequest)
+            #expect(try await post(base + [("media_url", "javascript:alert(1)")]).status == .badRequest)
+            let errors = try await post(without("service_code"))
+            let list = try JSONSerialization.jsonObject(with: Data(buffer: errors.body)) as? [[String: Any]]
+            #expect(list?.first?["code"] as? Int == 400)
+            #expect(try await services.reports.reports(ReportQuery()).isEmpty)
+            // and a good one goes through
+            #expect(try await post(base).status == .ok)
+            #expect(try await services.reports.reports(ReportQuery()).count == 1)
+        }
+    }
+
+    @Test func theNearestWardCentreIsFoundWithinALimit() {
+        let areas = [
+            Area(code: "06685", name: "Hồng Gai", level: .ward, parentCode: "22", latitude: 20.9485, longitude: 107.0462),
+            Area(code: "06673", name: "Bãi Cháy", level: .ward, parentCode: "22", latitude: 20.9617, longitude: 107.029),
+            Area(code: "22", name: "Quảng Ninh", level: .province, parentCode: nil, latitude: 20.95, longitude: 107.04),
+        ]
+        #expect(NearestArea.find(latitude: 20.9600, longitude: 107.0300, in: areas)?.code == "06673")
+        #expect(NearestArea.find(latitude: 20.9490, longitude: 107.0470, in: areas)?.code == "06685")
+        #expect(NearestArea.find(latitude: 10.77, longitude: 106.70, in: areas) == nil)
+        #expect(abs(NearestArea.distance((21.0285, 105.8542), (10.7769, 106.7009)) - 1138) < 15)
+    }
+}
