@@ -20,3 +20,19 @@ import Testing
         #expect(outer.raw == "<p><b>a&lt;b</b></p>")
     }
 }
+
+@Suite struct SecretTests {
+    @Test func sha256IsLowercaseHexOfTheUTF8Bytes() {
+        // FIPS 180-2 test vector for "abc"
+        #expect(Secret.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secret.sha256("").count == 64)
+    }
+
+    @Test func tokensAreLongAndDifferent() {
+        let a = Secret.token()
+        let b = Secret.token()
+        #expect(a != b)
+        #expect(a.count == 43)
+        #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}
