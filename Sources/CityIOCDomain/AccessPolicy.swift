@@ -36,6 +36,8 @@ public enum AccessPolicy {
             return [.admin, .operator].contains(role)
         case .pushData:
             return [.admin, .integrator].contains(role)
+        case .viewReports:
+            return [.admin, .leader, .operator, .agencyStaff].contains(role)
         }
     }
 

@@ -33,4 +33,6 @@ public enum Permission: String, CaseIterable, Sendable {
     case readAudit
     case useDesk
     case pushData
+    /// See citizen reports: all of them at the centre, an agency's own at that agency.
+    case viewReports
 }

@@ -48,6 +48,11 @@ struct ErrorMiddleware: RouterMiddleware {
                     message: Text(vi: "Khóa API không hợp lệ hoặc đã bị thu hồi.", en: "The API key is not valid or was revoked."),
                     headers: headers)
             }
+        case let error as WorkflowError:
+            if case .notAllowed = error { return Outcome(status: .forbidden, slug: "forbidden", message: .forbidden) }
+            return Outcome(
+                status: .unprocessableContent, slug: "workflow",
+                message: Text(vi: "Không thể thực hiện bước này.", en: "This step is not possible."))
         case let error as Open311Error:
             return Outcome(status: error.status, slug: "open311", message: error.message)
         case let error as ClientError:

@@ -9,6 +9,11 @@ public protocol ReportStore: Sendable {
     func report(_ id: Report.ID) async throws -> Report?
     func reportID(tokenHash: String) async throws -> Report.ID?
     func reports(_ query: ReportQuery) async throws -> [Report]
+    /// Applies one workflow step to the stored report, under lock: the step's rules decide,
+    /// the new state, holder and deadline are written with an audit entry, or nothing is.
+    func transition(
+        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, context: ChangeContext
+    ) async throws -> (Report, [ReportWorkflow.Action])
 }
 
 /// What to list: Open311's filters plus the scope of the person asking.
@@ -111,6 +116,38 @@ extension CityStore: ReportStore {
         if let until = query.until { sql.append(" AND requested_at <= ?", .date(until)) }
         sql.append(" ORDER BY requested_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
         return try await database.query(sql).map(Self.report)
+    }
+
+    public func transition(
+        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, context: ChangeContext
+    ) async throws -> (Report, [ReportWorkflow.Action]) {
+        let read = SQL("SELECT \(Self.reportColumns) FROM reports WHERE id = ?", [.text(id.rawValue)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                guard var report = try rows.first.map(Self.report) else { throw StoreError.notFound }
+                let before = report.workflow
+                let actions = try report.workflow.apply(event, workflow)
+                report.updatedAt = workflow.now
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                let encoded = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
+                let summary = { (flow: ReportWorkflow) in
+                    Self.snapshot(["status": flow.status.rawValue, "agency": flow.agency?.rawValue ?? "", "note": flow.steps.last?.note ?? ""])
+                }
+                return Plan(
+                    statements: [
+                        SQL(
+                            "UPDATE reports SET status = ?, agency_id = ?, expected_at = ?, workflow = ?, updated_at = ? WHERE id = ?",
+                            [
+                                .text(report.workflow.status.rawValue), SQLValue(report.workflow.agency?.rawValue),
+                                SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now), .text(id.rawValue),
+                            ])
+                    ],
+                    audit: AuditDraft(
+                        action: "report.\(report.workflow.steps.last?.event ?? "step")", entityType: "report", entityID: id.rawValue,
+                        before: summary(before), after: summary(report.workflow)),
+                    result: (report, actions))
+            }, context: context)
     }
 
     static func report(_ row: SQLRow) throws -> Report {

@@ -16,7 +16,7 @@ struct HomeController {
     /// Capabilities of the product brief, and whether this installation has them yet.
     static let capabilities: [(Text, Bool)] = [
         (Text(vi: "Tổ chức, tài khoản, phân quyền, nhật ký", en: "Organisation, accounts, roles, audit"), true),
-        (Text(vi: "Phản ánh hiện trường (1022)", en: "Citizen field reports (1022)"), false),
+        (Text(vi: "Phản ánh hiện trường (1022)", en: "Citizen field reports (1022)"), true),
         (Text(vi: "Kết nối dữ liệu (NGSI-LD)", en: "Data integration hub (NGSI-LD)"), false),
         (Text(vi: "Chỉ tiêu và màn hình điều hành", en: "Indicators and the wall"), false),
         (Text(vi: "Giám sát thời gian thực, cảnh báo", en: "Real-time monitoring and alerts"), false),

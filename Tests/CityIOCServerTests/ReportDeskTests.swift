@@ -1,0 +1,61 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+@Suite struct ReportDeskTests {
+    @Test(arguments: TestEngine.all)
+    func aReportGoesFromAnAppToAPublishedAnswerThroughThePages(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            let (headers, body) = Open311RequestTests.form([
+                ("api_key", key), ("service_code", "o-ga"), ("lat", "20.9490"), ("long", "107.0470"), ("attribute[size]", "large"),
+                ("description", "Ổ gà trước chợ Hạ Long"), ("phone", "0912345678"),
+            ])
+            let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            #expect(try await desk.get("/desk").text.contains(id))
+            let page = try await desk.get("/reports/\(id)")
+            #expect(page.text.contains("0912345678"))  // the centre sees the reporter's phone
+            #expect(try await desk.post("/reports/\(id)/step", form: ["event": "classify", "priority": "normal"]).status == .seeOther)
+            try await desk.get("/reports/\(id)")
+            #expect(try await desk.post("/reports/\(id)/step", form: ["event": "assign", "agency": "ubnd-06685"]).status == .seeOther)
+
+            var other = Browser(client)
+            _ = try await other.signIn("canbo.xaydung")
+            #expect(!(try await other.get("/desk").text.contains(id)))
+            #expect(try await other.get("/reports/\(id)").status == .notFound)
+
+            var ward = Browser(client)
+            _ = try await ward.signIn("canbo.honggai")
+            #expect(try await ward.get("/desk").text.contains(id))
+            try await ward.get("/reports/\(id)")
+            #expect(try await ward.post("/reports/\(id)/step", form: ["event": "publish"]).status == .forbidden)
+            try await ward.get("/reports/\(id)")
+            #expect(try await ward.post("/reports/\(id)/step", form: ["event": "accept"]).status == .seeOther)
+            try await ward.get("/reports/\(id)")
+            #expect(try await ward.post("/reports/\(id)/step", form: ["event": "resolve", "note": ""]).status == .unprocessableContent)
+            #expect(try await ward.post("/reports/\(id)/step", form: ["event": "resolve", "note": "Đã vá xong ổ gà."]).status == .seeOther)
+
+            try await desk.get("/reports/\(id)")
+            #expect(try await desk.post("/reports/\(id)/step", form: ["event": "publish"]).status == .seeOther)
+
+            let report = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(report.workflow.status == .published)
+            #expect(report.workflow.steps.map(\.actorName).contains("canbo.honggai"))
+            let open311 = try await client.execute(uri: "/open311/v2/requests/\(id).json", method: .get)
+            let request = try #require((try JSONSerialization.jsonObject(with: Data(buffer: open311.body)) as? [[String: Any]])?.first)
+            #expect(request["status"] as? String == "closed")
+            #expect(request["status_notes"] as? String == "Đã vá xong ổ gà.")
+            let audit = try await services.audit.auditEntries(AuditFilter(entityType: "report", entityID: id)).map(\.action)
+            #expect(audit == ["report.publish", "report.resolve", "report.accept", "report.assign", "report.classify", "report.create"])
+        }
+    }
+}
