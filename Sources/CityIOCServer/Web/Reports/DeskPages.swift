@@ -31,6 +31,14 @@ struct DeskPages {
         }
     }
 
+    static func priorityText(_ priority: Priority) -> Text {
+        switch priority {
+        case .urgent: Text(vi: "Khẩn cấp", en: "Urgent")
+        case .normal: Text(vi: "Thông thường", en: "Normal")
+        case .complex: Text(vi: "Phức tạp", en: "Complex")
+        }
+    }
+
     static func standingTag(_ deadline: Deadline?, calendar: WorkingCalendar, chrome: Chrome) -> HTML {
         guard let deadline else { return "—" }
         let due = chrome.format.dateTime(deadline.due)
@@ -149,7 +157,7 @@ struct DeskPages {
         }
         let reasonField: HTML = "<label>\(Text(vi: "Lý do", en: "Reason")(chrome.language))<input name=\"note\" required maxlength=\"4000\"></label>"
         if desk, [.received, .returned, .reopened, .escalated].contains(status) {
-            let priorities = Priority.allCases.map { ($0.rawValue, $0.rawValue) }
+            let priorities = Priority.allCases.map { ($0.rawValue, Self.priorityText($0)(chrome.language)) }
             forms.append(
                 form(
                     "classify", Text(vi: "Phân loại", en: "Classify"),
