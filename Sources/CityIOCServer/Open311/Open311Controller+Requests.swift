@@ -26,61 +26,20 @@ extension Open311Controller {
         let form = try await FormData(request: request, context: context)
         guard let secret = form.text("api_key"), let key = try await services.accounts.apiKey(secretHash: Secret.sha256(secret)), key.isActive
         else { throw Open311Error(.forbidden, Text(vi: "Thiếu hoặc sai api_key.", en: "api_key is missing or not valid.")) }
-        guard let code = form.text("service_code") else { throw Self.bad("Thiếu service_code.", "service_code was not provided.") }
-        guard let service = try await services.catalogue.service(Service.Code(code)), service.active else {
-            throw Self.bad("service_code \(code) không hợp lệ.", "service_code \(code) is not valid.")
+        let submission = ReportIntake.Submission(
+            serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
+            longitude: form.text("long"), address: form.text("address_string"), addressID: form.text("address_id"),
+            answers: ReportIntake.answers(in: form),
+            reporter: Report.Reporter(
+                name: [form.text("first_name"), form.text("last_name")].compactMap { $0 }.joined(separator: " ").nonEmpty,
+                phone: form.text("phone"), email: form.text("email")),
+            mediaURL: form.text("media_url"), channel: .open311)
+        let (report, token): (Report, String)
+        do {
+            (report, token) = try await ReportIntake(services: services).submit(submission, by: key.principal, requestID: context.id)
+        } catch let refusal as ReportIntake.Refusal {
+            throw Open311Error(.badRequest, refusal.message)
         }
-        let latitude = try Self.coordinate(form, "lat", range: -90...90)
-        let longitude = try Self.coordinate(form, "long", range: -180...180)
-        guard (latitude == nil) == (longitude == nil) else { throw Self.bad("Cần cả lat và long.", "Give both lat and long.") }
-        let address = form.text("address_string")
-        let addressID = form.text("address_id")
-        guard latitude != nil || address != nil || addressID != nil else {
-            throw Self.bad("Cần vị trí: lat và long, address_string hoặc address_id.", "A location is required: lat and long, address_string or address_id.")
-        }
-        let description = form.text("description") ?? ""
-        guard description.count <= Report.maximumDescription else {
-            throw Self.bad("description dài quá 4000 ký tự.", "description is longer than 4000 characters.")
-        }
-        guard (address?.count ?? 0) <= 500, (addressID?.count ?? 0) <= 100 else { throw Self.bad("Địa chỉ quá dài.", "The address is too long.") }
-        let media = form.text("media_url")
-        if let media {
-            guard media.count <= 2000, let url = URL(string: media), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
-                throw Self.bad("media_url phải là địa chỉ http(s).", "media_url must be an http(s) URL.")
-            }
-        }
-        var answers: [String: [String]] = [:]
-        for (field, values) in form.fields where field.hasPrefix("attribute[") {
-            let inner = field.dropFirst("attribute[".count).replacingOccurrences(of: "[]", with: "")
-            guard inner.hasSuffix("]") else { continue }
-            answers[String(inner.dropLast()), default: []] += values
-        }
-        for attribute in service.attributes {
-            if let problem = attribute.problem(with: answers[attribute.code] ?? []) {
-                throw Self.bad("Câu trả lời cho \(attribute.code) không hợp lệ (\(problem.rawValue)).", "The answer to \(attribute.code) is not valid (\(problem.rawValue)).")
-            }
-        }
-        let known = Set(service.attributes.map(\.code))
-        if let unknown = answers.keys.first(where: { !known.contains($0) }) {
-            throw Self.bad("Dịch vụ này không có câu hỏi \(unknown).", "This service has no attribute \(unknown).")
-        }
-        let reporter = Report.Reporter(
-            name: [form.text("first_name"), form.text("last_name")].compactMap { $0 }.joined(separator: " ").nonEmpty,
-            phone: form.text("phone").map { String($0.prefix(30)) }, email: form.text("email").map { String($0.prefix(200)) })
-
-        let now = Date()
-        let calendar = try await services.calendar.workingCalendar()
-        var ward: Area.Code?
-        if let latitude, let longitude {
-            ward = NearestArea.find(latitude: latitude, longitude: longitude, in: try await services.organisation.areas(AreaQuery()))?.code
-        }
-        let token = Secret.token(bytes: 18)
-        let report = Report(
-            id: Report.newID(at: now, calendar: calendar), service: service.code, description: description, latitude: latitude,
-            longitude: longitude, address: address, addressID: addressID, wardCode: ward, channel: .open311, reporter: reporter,
-            attributes: answers, mediaURL: media, requestedAt: now,
-            workflow: ReportWorkflow(receivedAt: now, by: key.principal, priority: service.priority))
-        try await services.reports.createReport(report, tokenHash: Secret.sha256(token), context: ChangeContext(principal: key.principal, requestID: context.id, now: now))
         let notice = Text(
             vi: "Đã tiếp nhận phản ánh \(report.id.rawValue). Theo dõi bằng mã này.",
             en: "Report \(report.id.rawValue) received. Follow it with this id.")(context.language)
@@ -178,14 +137,6 @@ extension Open311Controller {
                     ("media_url", report.mediaURL.map { .text($0) } ?? .null),
                 ])
             })
-    }
-
-    static func coordinate(_ form: FormData, _ name: String, range: ClosedRange<Double>) throws -> Double? {
-        guard let raw = form.text(name) else { return nil }
-        guard let value = Double(raw), range.contains(value) else {
-            throw bad("\(name) không hợp lệ hoặc ngoài giới hạn.", "\(name) is not a number or is out of range.")
-        }
-        return value
     }
 
     static func date(_ q: Parameters, _ name: String) throws -> Date? {
