@@ -29,6 +29,6 @@ status=0
 for size in 1920x1080 1366x800 390x844; do
   python3 scripts/browser.py "$BASE" admin "$(password admin)" "$SHOTS" "$size" "${ADMIN_PAGES[@]}" || status=1
 done
-python3 scripts/browser.py "$BASE" canbo.honggai "$(password canbo.honggai)" "$SHOTS" 390x844 / /agency /admin/agencies /desk || status=1
+python3 scripts/browser.py "$BASE" canbo.honggai "$(password canbo.honggai)" "$SHOTS" 390x844 / /agency /admin/agencies /desk /report || status=1
 echo "screenshots in $SHOTS"
 exit $status

@@ -87,6 +87,7 @@ struct SessionController {
             <label>\(chrome.t(.password))<input type="password" name="password" autocomplete="current-password" required></label>
             <button type="submit">\(chrome.t(.signIn))</button>
             </form>
+            <p><a href="/report">\(Text(vi: "Người dân: gửi phản ánh hiện trường →", en: "Citizens: report a problem →")(chrome.language))</a></p>
             </div>
             """
         return Layout(chrome: chrome, title: chrome.t(.signIn), flash: nil, body: body).render()

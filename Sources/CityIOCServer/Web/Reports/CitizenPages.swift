@@ -1,0 +1,156 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+
+/// What a citizen uses without an account: the report form, and the follow-up page reached by
+/// the token shown after sending (status, the published answer, a rating, reopening).
+struct CitizenPages {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.on(.get, "/report", .anyone, use: form)
+        router.on(.post, "/report", .anyone, use: submit)
+        router.on(.get, "/follow/:token", .anyone, use: follow)
+        router.on(.post, "/follow/:token", .anyone, use: respond)
+    }
+
+    @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await formPage(context, values: FormData(encoded: ""), flash: nil)
+    }
+
+    func formPage(_ context: AppRequestContext, values: FormData, flash: Flash?) async throws -> HTML {
+        let chrome = services.chrome(context, "/report")
+        let english = chrome.language == .en
+        let catalogue = try await services.catalogue.services(includeInactive: false)
+        let options = catalogue.map { ($0.code.rawValue, "\($0.group) — \(english && !$0.nameEn.isEmpty ? $0.nameEn : $0.name)") }
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
+        let body: HTML = """
+            <h1>\(t("Gửi phản ánh hiện trường", "Report a problem in the city"))</h1>
+            <p class="hint">\(t("Khẩn cấp đến tính mạng: gọi 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).", "Life in danger: call 113 (police), 114 (fire), 115 (ambulance)."))</p>
+            <form class="stack panel" method="post" action="/report">
+            \(chrome.csrfField)
+            <label>\(t("Lĩnh vực", "What is it about"))\(Widgets.select(name: "service_code", options: options, selected: values["service_code"], blank: t("— Chọn —", "— Choose —")))</label>
+            <label>\(t("Nội dung", "What happened"))<textarea name="description" rows="4" maxlength="4000" required>\(values["description"] ?? "")</textarea></label>
+            <label>\(t("Địa chỉ", "Address"))<input name="address_string" maxlength="500" value="\(values["address_string"] ?? "")" placeholder="Số 12 Bến Đoan, phường Hồng Gai"></label>
+            <label>\(t("Vĩ độ", "Latitude"))<input name="lat" inputmode="decimal" value="\(values["lat"] ?? "")"></label>
+            <label>\(t("Kinh độ", "Longitude"))<input name="long" inputmode="decimal" value="\(values["long"] ?? "")"><span class="hint">\(t("Để trống nếu đã ghi địa chỉ.", "Leave empty when you gave an address."))</span></label>
+            <label>\(t("Họ tên (không công khai)", "Your name (never published)"))<input name="name" maxlength="120" value="\(values["name"] ?? "")" autocomplete="name"></label>
+            <label>\(t("Điện thoại (không công khai)", "Phone (never published)"))<input type="tel" name="phone" maxlength="30" value="\(values["phone"] ?? "")" autocomplete="tel"></label>
+            <label>\(t("Thư điện tử (không công khai)", "Email (never published)"))<input type="email" name="email" maxlength="200" value="\(values["email"] ?? "")" autocomplete="email"></label>
+            <button type="submit">\(t("Gửi phản ánh", "Send"))</button>
+            </form>
+            """
+        return Layout(chrome: chrome, title: t("Gửi phản ánh", "Report a problem"), flash: flash, body: body).render()
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData(request: request, context: context)
+        let submission = ReportIntake.Submission(
+            serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
+            longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
+            answers: ReportIntake.answers(in: form),
+            reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
+            mediaURL: nil, channel: .web)
+        do {
+            guard !(form.text("description") ?? "").isEmpty else {
+                throw ReportIntake.Refusal("Hãy mô tả sự việc.", "Please say what happened.")
+            }
+            let (_, token) = try await ReportIntake(services: services).submit(submission, by: context.principal, requestID: context.id)
+            return .seeOther("/follow/\(token)?new=1")
+        } catch let refusal as ReportIntake.Refusal {
+            return try await formPage(context, values: form, flash: Flash(kind: .error, message: refusal.message(context.language)))
+                .response(status: .unprocessableContent)
+        }
+    }
+
+    func load(_ context: AppRequestContext) async throws -> (Report, String) {
+        let token = try context.parameters.require("token")
+        guard let id = try await services.reports.reportID(tokenHash: Secret.sha256(token)), let report = try await services.reports.report(id)
+        else { throw StoreError.notFound }
+        return (report, token)
+    }
+
+    @Sendable func follow(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let (report, token) = try await load(context)
+        let created = request.uri.queryParameters["new"] != nil
+        let flash =
+            created
+            ? Flash(
+                kind: .ok,
+                message: Text(
+                    vi: "Đã nhận phản ánh \(report.id.rawValue). Lưu lại địa chỉ trang này để theo dõi.",
+                    en: "Report \(report.id.rawValue) received. Keep this page's address to follow it.")(context.language))
+            : nil
+        return try await followPage(context, report: report, token: token, flash: flash)
+    }
+
+    func followPage(_ context: AppRequestContext, report: Report, token: String, flash: Flash?) async throws -> HTML {
+        let chrome = services.chrome(context, "/follow")
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
+        let status = report.workflow.status
+        // The citizen sees the steps and, once published, the answer; not who at which desk.
+        let steps: [HTML] = report.workflow.steps.map {
+            "<tr><td>\(chrome.format.dateTime($0.at))</td><td>\(DeskPages.statusText($0.status)(chrome.language))</td></tr>"
+        }
+        let answer: HTML =
+            [.published, .rated].contains(status) && report.workflow.answer != nil
+            ? "<div class=\"panel\"><h2>\(t("Kết quả xử lý", "The answer"))</h2><p>\(report.workflow.answer ?? "")</p></div>" : ""
+        var actions: HTML = ""
+        if status == .published {
+            let stars = (1...5).map { ("\($0)", String(repeating: "★", count: $0)) }
+            actions = """
+                <form class="stack panel" method="post" action="/follow/\(token)">\(chrome.csrfField)<input type="hidden" name="step" value="rate">
+                <label>\(t("Đánh giá của bạn", "Your rating"))\(Widgets.select(name: "stars", options: stars, selected: "5"))</label>
+                <label>\(t("Ý kiến", "Comment"))<input name="comment" maxlength="1000"></label>
+                <button type="submit">\(t("Gửi đánh giá", "Send the rating"))</button></form>
+                """
+        }
+        if [.published, .rated].contains(status) {
+            actions = HTML(
+                raw: actions.raw + """
+                    <form class="stack panel" method="post" action="/follow/\(token)">\(chrome.csrfField.raw)<input type="hidden" name="step" value="reopen">
+                    <label>\(HTML.escape(t("Chưa được giải quyết? Lý do", "Not solved? Why")))<input name="reason" maxlength="1000" required></label>
+                    <button class="secondary" type="submit">\(HTML.escape(t("Mở lại phản ánh", "Reopen the report")))</button></form>
+                    """)
+        }
+        let rated: HTML = report.workflow.stars.map { "<p>\(t("Bạn đã đánh giá", "You rated")) \(String(repeating: "★", count: $0))</p>" } ?? ""
+        let body: HTML = """
+            <h1>\(t("Phản ánh", "Report")) \(report.id.rawValue)</h1>
+            <div class="panel"><p><strong>\(DeskPages.statusText(status)(chrome.language))</strong></p><p>\(report.description)</p>\(rated)</div>
+            \(answer)
+            \(actions)
+            <h2>\(t("Diễn biến", "Timeline"))</h2>
+            <div class="table-wrap"><table><tbody>\(steps)</tbody></table></div>
+            """
+        return Layout(chrome: chrome, title: report.id.rawValue, flash: flash, body: body).render()
+    }
+
+    @Sendable func respond(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (report, token) = try await load(context)
+        let form = try await FormData(request: request, context: context)
+        let event: ReportWorkflow.Event
+        switch form["step"] ?? "" {
+        case "rate": event = .rate(stars: Int(form["stars"] ?? "") ?? 0, comment: form.text("comment").map { String($0.prefix(1000)) })
+        case "reopen": event = .reopen(reason: form["reason"] ?? "")
+        default: throw ClientError(.badRequest, .badRequest)
+        }
+        // The token is the reporter's key: whoever holds it acts as the reporter.
+        let reporter = Principal(kind: .anonymous, id: "", name: "reporter", role: .public, agencyID: nil)
+        let workflow = ReportWorkflow.Context(
+            actor: reporter, actorIsReporter: true, now: Date(), calendar: try await services.calendar.workingCalendar())
+        do {
+            _ = try await services.reports.transition(
+                report.id, event, workflow: workflow, context: ChangeContext(principal: reporter, requestID: context.id))
+        } catch let error as WorkflowError {
+            let message: Text
+            if case .reopenWindowClosed = error {
+                message = Text(vi: "Đã quá thời hạn mở lại phản ánh này.", en: "It is too late to reopen this report.")
+            } else {
+                message = Text(vi: "Không thể thực hiện. Hãy kiểm tra lại thông tin.", en: "That is not possible. Please check what you sent.")
+            }
+            return try await followPage(context, report: report, token: token, flash: Flash(kind: .error, message: message(context.language)))
+                .response(status: .unprocessableContent)
+        }
+        return .seeOther("/follow/\(token)")
+    }
+}
