@@ -27,7 +27,8 @@ public enum AccessPolicy {
         let role = principal.role
         switch permission {
         case .viewOrganisation:
-            return principal.isAuthenticated
+            // The directory is for the city's staff and machines; citizens use the public pages.
+            return principal.isAuthenticated && role != .public
         case .manageOrganisation, .manageUsers, .manageApiKeys, .readAudit:
             return role == .admin
         case .viewUsers:

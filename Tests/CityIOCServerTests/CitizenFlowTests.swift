@@ -14,6 +14,10 @@ import Testing
             _ = try await Open311RequestTests.prepare(services)
             var citizen = Browser(client)
             #expect(try await citizen.get("/report").text.contains("o-ga"))
+            // choosing the category brings its questions
+            let asked = try await citizen.get("/report?service_code=o-ga")
+            #expect(asked.text.contains("name=\"attribute[size]\""))
+            #expect(asked.text.contains("value=\"large\""))
             // a refusal keeps what was typed and says why
             let missing = try await citizen.post("/report", form: ["service_code": "o-ga", "description": "Ổ gà", "attribute[size]": "large"])
             #expect(missing.status == .unprocessableContent)

@@ -10,3 +10,8 @@ document.addEventListener("click", function (event) {
     if (source && navigator.clipboard) navigator.clipboard.writeText(source.textContent.trim());
   }
 });
+// Choosing a category reloads the report form with that category's questions.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.closest("form[data-autosubmit]")) target.form.submit();
+});

@@ -8,7 +8,7 @@ struct CalendarPages {
     let services: AppServices
 
     func register(on router: Router<AppRequestContext>) {
-        router.on(.get, "/admin/calendar", .signedIn, use: year)
+        router.on(.get, "/admin/calendar", .permission(.viewOrganisation), use: year)
         router.on(.post, "/admin/calendar", .permission(.manageOrganisation), use: save)
         router.on(.post, "/admin/calendar/:day/delete", .permission(.manageOrganisation), use: delete)
     }

@@ -15,7 +15,39 @@ struct CitizenPages {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await formPage(context, values: FormData(encoded: ""), flash: nil)
+        let chosen =
+            request.uri.queryParameters["service_code"]
+            .map { "service_code=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        return try await formPage(context, values: FormData(encoded: chosen), flash: nil)
+    }
+
+    /// The chosen service's questions as form fields (`attribute[code]`), answers kept.
+    func questions(_ service: Service, values: FormData, chrome: Chrome) -> HTML {
+        HTML.join(
+            service.attributes.sorted { $0.order < $1.order }.map { attribute in
+                let name = "attribute[\(attribute.code)]"
+                let given = values.fields[name] ?? values.fields[name + "[]"] ?? []
+                let required = HTML(raw: attribute.required ? " required" : "")
+                guard attribute.variable else { return "<p class=\"hint\">\(attribute.description)</p>" }
+                switch attribute.datatype {
+                case .singlevaluelist:
+                    let options = attribute.values.map { ($0.key, $0.name) }
+                    return "<label>\(attribute.description)\(Widgets.select(name: name, options: options, selected: given.first, blank: "—"))</label>"
+                case .multivaluelist:
+                    let boxes: [HTML] = attribute.values.map { value in
+                        "<label class=\"check\"><input type=\"checkbox\" name=\"\(name)[]\" value=\"\(value.key)\"\(HTML(raw: given.contains(value.key) ? " checked" : ""))> \(value.name)</label>"
+                    }
+                    return "<fieldset><legend>\(attribute.description)</legend>\(boxes)</fieldset>"
+                case .number:
+                    return "<label>\(attribute.description)<input name=\"\(name)\" inputmode=\"decimal\" value=\"\(given.first ?? "")\"\(required)></label>"
+                case .datetime:
+                    return "<label>\(attribute.description)<input type=\"datetime-local\" name=\"\(name)\" value=\"\(given.first ?? "")\"\(required)></label>"
+                case .text:
+                    return "<label>\(attribute.description)<textarea name=\"\(name)\" rows=\"2\" maxlength=\"4000\"\(required)>\(given.first ?? "")</textarea></label>"
+                case .string:
+                    return "<label>\(attribute.description)<input name=\"\(name)\" maxlength=\"500\" value=\"\(given.first ?? "")\"\(required)></label>"
+                }
+            })
     }
 
     func formPage(_ context: AppRequestContext, values: FormData, flash: Flash?) async throws -> HTML {
@@ -24,12 +56,19 @@ struct CitizenPages {
         let catalogue = try await services.catalogue.services(includeInactive: false)
         let options = catalogue.map { ($0.code.rawValue, "\($0.group) — \(english && !$0.nameEn.isEmpty ? $0.nameEn : $0.name)") }
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
+        let chosen = values["service_code"].flatMap { code in catalogue.first { $0.code.rawValue == code } }
+        let asked: HTML = chosen.map { questions($0, values: values, chrome: chrome) } ?? ""
         let body: HTML = """
             <h1>\(t("Gửi phản ánh hiện trường", "Report a problem in the city"))</h1>
+            <form class="filters" method="get" action="/report" data-autosubmit>
+            <label>\(t("Lĩnh vực", "What is it about"))\(Widgets.select(name: "service_code", options: options, selected: values["service_code"], blank: t("— Chọn —", "— Choose —")))</label>
+            <button type="submit" class="secondary">\(t("Tiếp tục", "Continue"))</button>
+            </form>
             <p class="hint">\(t("Khẩn cấp đến tính mạng: gọi 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).", "Life in danger: call 113 (police), 114 (fire), 115 (ambulance)."))</p>
             <form class="stack panel" method="post" action="/report">
             \(chrome.csrfField)
-            <label>\(t("Lĩnh vực", "What is it about"))\(Widgets.select(name: "service_code", options: options, selected: values["service_code"], blank: t("— Chọn —", "— Choose —")))</label>
+            <input type="hidden" name="service_code" value="\(values["service_code"] ?? "")">
+            \(asked)
             <label>\(t("Nội dung", "What happened"))<textarea name="description" rows="4" maxlength="4000" required>\(values["description"] ?? "")</textarea></label>
             <label>\(t("Địa chỉ", "Address"))<input name="address_string" maxlength="500" value="\(values["address_string"] ?? "")" placeholder="Số 12 Bến Đoan, phường Hồng Gai"></label>
             <label>\(t("Vĩ độ", "Latitude"))<input name="lat" inputmode="decimal" value="\(values["lat"] ?? "")"></label>
@@ -48,10 +87,13 @@ struct CitizenPages {
         let submission = ReportIntake.Submission(
             serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
             longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
-            answers: ReportIntake.answers(in: form),
+            answers: Self.localTimes(ReportIntake.answers(in: form)),
             reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
             mediaURL: nil, channel: .web)
         do {
+            guard form.text("service_code") != nil else {
+                throw ReportIntake.Refusal("Hãy chọn lĩnh vực phản ánh.", "Please choose what the report is about.")
+            }
             guard !(form.text("description") ?? "").isEmpty else {
                 throw ReportIntake.Refusal("Hãy mô tả sự việc.", "Please say what happened.")
             }
@@ -60,6 +102,16 @@ struct CitizenPages {
         } catch let refusal as ReportIntake.Refusal {
             return try await formPage(context, values: form, flash: Flash(kind: .error, message: refusal.message(context.language)))
                 .response(status: .unprocessableContent)
+        }
+    }
+
+    /// A browser's `datetime-local` value (`2026-11-22T10:30`) is the city's local time; the
+    /// attribute wants ISO 8601 with its offset.
+    static func localTimes(_ answers: [String: [String]]) -> [String: [String]] {
+        answers.mapValues { values in
+            values.map { value in
+                value.count == 16 && value.dropFirst(10).first == "T" && !value.contains("+") ? value + ":00+07:00" : value
+            }
         }
     }
 
