@@ -26,7 +26,9 @@ struct HomeController {
         (Text(vi: "Quản lý công việc, văn bản điều hành", en: "Tasks and directive documents"), false),
     ]
 
-    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        // Citizens come to report and to follow; the city's figures are for its staff.
+        if context.principal.role == .public { return .seeOther("/report") }
         let chrome = services.chrome(context, "/")
         let counts = try await services.organisation.organisationCounts()
         let province = try await services.organisation.areas(AreaQuery(level: .province)).first
@@ -52,7 +54,7 @@ struct HomeController {
             <h2>\(chrome.t(.capabilities))</h2>
             <ul class="capabilities">\(items)</ul>
             """
-        return Layout(chrome: chrome, title: chrome.t(.overview), flash: nil, body: body).render()
+        return Layout(chrome: chrome, title: chrome.t(.overview), flash: nil, body: body).render().response(status: .ok)
     }
 
     @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -65,7 +65,7 @@ struct Layout {
     func render() -> HTML {
         let language = chrome.language
         let items: [HTML] = Self.navigation.compactMap { item in
-            guard chrome.principal.isAuthenticated else { return nil }
+            guard chrome.principal.isAuthenticated, chrome.principal.role != .public else { return nil }
             if let permission = item.permission, !AccessPolicy.allows(chrome.principal, permission) { return nil }
             if item.path == "/agency", chrome.principal.agencyID == nil { return nil }
             let current = item.path == "/" ? chrome.path == "/" : chrome.path.hasPrefix(item.path)
