@@ -16,19 +16,15 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 pid=0
 
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 run() { # run ENGINE LABEL PATH [HEADER]
-  local out
   if [ -n "${4:-}" ]; then
-    out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -H "$4" "http://127.0.0.1:$PORT$3")
+    wrk_row "$1" "$2" "\`$3\`" -- -H "$4" "http://127.0.0.1:$PORT$3"
   else
-    out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$PORT$3")
+    wrk_row "$1" "$2" "\`$3\`" -- "http://127.0.0.1:$PORT$3"
   fi
-  local rps p50 p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
-  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $4}')
-  printf '| %s | %s | `%s` | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$rps" "$p50" "$p99" "${errors:-0}"
 }
 
 bench_engine() { # bench_engine ENGINE [DATABASE_URL]

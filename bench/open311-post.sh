@@ -13,15 +13,13 @@ WORK=$(mktemp -d /tmp/cityioc-bench-post.XXXXXX)
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 pid=0
 
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 row() { # row ENGINE LABEL WRK-ARGS...
-  local engine=$1 label=$2; shift 2
-  local out rps p50 p99 errors
-  out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency "$@")
-  rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
-  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $4}')
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$engine" "$label" "$rps" "$p50" "$p99" "${errors:-0}"
+  local engine=$1 label=$2
+  shift 2
+  wrk_row "$engine" "$label" -- "$@"
 }
 
 bench_engine() {

@@ -23,29 +23,20 @@ extension CityStore: OrganisationStore {
     }
 
     public func saveArea(_ area: Area, context: ChangeContext) async throws {
-        let read = SQL("SELECT \(Self.areaColumns) FROM areas WHERE code = ?", [.text(area.code.rawValue)])
-        try await database.perform(
-            Mutation(read: read) { rows in
-                let before = try rows.first.map(Self.area)
-                if before == area { return Plan(statements: [], audit: nil, result: ()) }
-                let values: [SQLValue] = [
-                    .text(area.name), .text(area.level.rawValue), SQLValue(area.parentCode?.rawValue),
-                    SQLValue(area.latitude), SQLValue(area.longitude), SQLValue(area.areaKm2), .bool(area.active),
-                    .text(TextFolding.searchKey(area.name)),
-                ]
-                let statement =
-                    before == nil
-                    ? SQL(
-                        "INSERT INTO areas (name, level, parent_code, latitude, longitude, area_km2, active, search_key, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        values + [.text(area.code.rawValue)])
-                    : SQL(
-                        "UPDATE areas SET name = ?, level = ?, parent_code = ?, latitude = ?, longitude = ?, area_km2 = ?, active = ?, search_key = ? WHERE code = ?",
-                        values + [.text(area.code.rawValue)])
-                let audit = AuditDraft(
-                    action: before == nil ? "area.create" : "area.update", entityType: "area",
-                    entityID: area.code.rawValue, before: before.flatMap(Self.snapshot), after: Self.snapshot(area))
-                return Plan(statements: [statement], audit: audit, result: ())
-            }, context: context)
+        let values: [SQLValue] = [
+            .text(area.name), .text(area.level.rawValue), SQLValue(area.parentCode?.rawValue), SQLValue(area.latitude),
+            SQLValue(area.longitude), SQLValue(area.areaKm2), .bool(area.active), .text(TextFolding.searchKey(area.name)),
+            .text(area.code.rawValue),
+        ]
+        try await save(
+            area, read: SQL("SELECT \(Self.areaColumns) FROM areas WHERE code = ?", [.text(area.code.rawValue)]), decode: Self.area,
+            insert: SQL(
+                "INSERT INTO areas (name, level, parent_code, latitude, longitude, area_km2, active, search_key, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values),
+            update: SQL(
+                "UPDATE areas SET name = ?, level = ?, parent_code = ?, latitude = ?, longitude = ?, area_km2 = ?, active = ?, search_key = ? WHERE code = ?",
+                values),
+            action: "area", entityType: "area", entityID: area.code.rawValue, context: context)
     }
 
     public func agencies(_ query: AgencyQuery) async throws -> [Agency] {

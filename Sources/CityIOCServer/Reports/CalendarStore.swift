@@ -28,23 +28,12 @@ extension CityStore: CalendarStore {
     }
 
     public func saveCalendarDay(_ day: CalendarDay, context: ChangeContext) async throws {
-        let read = SQL("SELECT day, kind, name FROM calendar_days WHERE day = ?", [.text(day.day.description)])
-        try await database.perform(
-            Mutation(read: read) { rows in
-                let before = try rows.first.map(Self.calendarDay)
-                if before == day { return Plan(statements: [], audit: nil, result: ()) }
-                let values: [SQLValue] = [.text(day.kind.rawValue), .text(day.name), .text(day.day.description)]
-                let statement =
-                    before == nil
-                    ? SQL("INSERT INTO calendar_days (kind, name, day) VALUES (?, ?, ?)", values)
-                    : SQL("UPDATE calendar_days SET kind = ?, name = ? WHERE day = ?", values)
-                return Plan(
-                    statements: [statement],
-                    audit: AuditDraft(
-                        action: before == nil ? "calendar.create" : "calendar.update", entityType: "calendar_day",
-                        entityID: day.day.description, before: before.flatMap(Self.snapshot), after: Self.snapshot(day)),
-                    result: ())
-            }, context: context)
+        let values: [SQLValue] = [.text(day.kind.rawValue), .text(day.name), .text(day.day.description)]
+        try await save(
+            day, read: SQL("SELECT day, kind, name FROM calendar_days WHERE day = ?", [.text(day.day.description)]),
+            decode: Self.calendarDay, insert: SQL("INSERT INTO calendar_days (kind, name, day) VALUES (?, ?, ?)", values),
+            update: SQL("UPDATE calendar_days SET kind = ?, name = ? WHERE day = ?", values),
+            action: "calendar", entityType: "calendar_day", entityID: day.day.description, context: context)
     }
 
     public func deleteCalendarDay(_ day: CivilDay, context: ChangeContext) async throws {

@@ -28,42 +28,32 @@ extension CityStore: ServiceCatalogStore {
     }
 
     public func saveService(_ service: Service, context: ChangeContext) async throws {
-        let read = SQL("SELECT \(Self.serviceColumns) FROM services WHERE code = ?", [.text(service.code.rawValue)])
         let attributes = String(decoding: try JSONEncoder().encode(service.attributes), as: UTF8.self)
-        try await database.perform(
-            Mutation(read: read) { rows in
-                let before = try rows.first.map(Self.service)
-                if before == service { return Plan(statements: [], audit: nil, result: ()) }
-                let values: [SQLValue] = [
-                    .text(service.name), .text(service.nameEn), .text(service.description), .text(service.descriptionEn),
-                    .text(service.group), .text(service.keywords.joined(separator: ",")), SQLValue(service.defaultAgency?.rawValue),
-                    .text(service.priority.rawValue), .text(service.terms.acceptWithin.description),
-                    .text(service.terms.resolveUrgent.description), .text(service.terms.resolveNormal.description),
-                    .text(service.terms.resolveComplex.description), .text(attributes), .bool(service.active),
-                    .text(TextFolding.searchKey([service.name, service.nameEn, service.keywords.joined(separator: " ")].joined(separator: " "))),
-                    .text(service.code.rawValue),
-                ]
-                let statement =
-                    before == nil
-                    ? SQL(
-                        """
-                        INSERT INTO services (name, name_en, description, description_en, service_group, keywords, default_agency,
-                            priority, accept_within, resolve_urgent, resolve_normal, resolve_complex, attributes, active, search_key, code)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, values)
-                    : SQL(
-                        """
-                        UPDATE services SET name = ?, name_en = ?, description = ?, description_en = ?, service_group = ?, keywords = ?,
-                            default_agency = ?, priority = ?, accept_within = ?, resolve_urgent = ?, resolve_normal = ?,
-                            resolve_complex = ?, attributes = ?, active = ?, search_key = ? WHERE code = ?
-                        """, values)
-                return Plan(
-                    statements: [statement],
-                    audit: AuditDraft(
-                        action: before == nil ? "service.create" : "service.update", entityType: "service",
-                        entityID: service.code.rawValue, before: before.flatMap(Self.snapshot), after: Self.snapshot(service)),
-                    result: ())
-            }, context: context)
+        let values: [SQLValue] = [
+            .text(service.name), .text(service.nameEn), .text(service.description), .text(service.descriptionEn),
+            .text(service.group), .text(service.keywords.joined(separator: ",")), SQLValue(service.defaultAgency?.rawValue),
+            .text(service.priority.rawValue), .text(service.terms.acceptWithin.description),
+            .text(service.terms.resolveUrgent.description), .text(service.terms.resolveNormal.description),
+            .text(service.terms.resolveComplex.description), .text(attributes), .bool(service.active),
+            .text(TextFolding.searchKey([service.name, service.nameEn, service.keywords.joined(separator: " ")].joined(separator: " "))),
+            .text(service.code.rawValue),
+        ]
+        try await save(
+            service, read: SQL("SELECT \(Self.serviceColumns) FROM services WHERE code = ?", [.text(service.code.rawValue)]),
+            decode: Self.service,
+            insert: SQL(
+                """
+                INSERT INTO services (name, name_en, description, description_en, service_group, keywords, default_agency,
+                    priority, accept_within, resolve_urgent, resolve_normal, resolve_complex, attributes, active, search_key, code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, values),
+            update: SQL(
+                """
+                UPDATE services SET name = ?, name_en = ?, description = ?, description_en = ?, service_group = ?, keywords = ?,
+                    default_agency = ?, priority = ?, accept_within = ?, resolve_urgent = ?, resolve_normal = ?,
+                    resolve_complex = ?, attributes = ?, active = ?, search_key = ? WHERE code = ?
+                """, values),
+            action: "service", entityType: "service", entityID: service.code.rawValue, context: context)
     }
 
     static func service(_ row: SQLRow) throws -> Service {

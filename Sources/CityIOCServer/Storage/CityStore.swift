@@ -15,6 +15,25 @@ public struct CityStore: Sendable {
         try await database.migrate(Schema.migrations)
     }
 
+    /// Creates or replaces one record with its audit entry (`PREFIX.create` or `PREFIX.update`,
+    /// with before and after); writes nothing at all when the record is unchanged.
+    func save<Record: Equatable & Encodable & Sendable>(
+        _ record: Record, read: SQL, decode: @escaping @Sendable (SQLRow) throws -> Record, insert: SQL, update: SQL,
+        action prefix: String, entityType: String, entityID: String, context: ChangeContext
+    ) async throws {
+        try await database.perform(
+            Mutation(read: read) { rows in
+                let before = try rows.first.map(decode)
+                if before == record { return Plan(statements: [], audit: nil, result: ()) }
+                return Plan(
+                    statements: [before == nil ? insert : update],
+                    audit: AuditDraft(
+                        action: "\(prefix).\(before == nil ? "create" : "update")", entityType: entityType, entityID: entityID,
+                        before: before.flatMap(Self.snapshot), after: Self.snapshot(record)),
+                    result: ())
+            }, context: context)
+    }
+
     /// Before/after images for the audit log: the record as JSON, keys sorted.
     static func snapshot(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()
