@@ -24,7 +24,7 @@ password() { awk -v u="$1" '$2 == u { print $3 }' "$WORK/out.log"; }
 BASE="http://127.0.0.1:$PORT"
 
 ADMIN_PAGES=(/ /admin/areas "/admin/areas?q=hong%20gai" /admin/areas/06685 /admin/agencies /admin/agencies/so-xay-dung
-  /admin/agencies/new /admin/users /admin/users/new /admin/keys /admin/audit /admin/calendar?year=2025 /desk "/desk?closed=1" /account /agency)
+  /admin/agencies/new /admin/users /admin/users/new /admin/keys /admin/audit /admin/calendar?year=2025 /admin/services /admin/services/o-ga /desk "/desk?closed=1" /account /agency)
 status=0
 for size in 1920x1080 1366x800 390x844; do
   python3 scripts/browser.py "$BASE" admin "$(password admin)" "$SHOTS" "$size" "${ADMIN_PAGES[@]}" || status=1

@@ -99,3 +99,38 @@ import Testing
         }
     }
 }
+
+@Suite struct ServicePagesTests {
+    @Test(arguments: TestEngine.all)
+    func adminsEditACategorysDeadlinesAndAgency(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            var admin = Browser(client)
+            _ = try await admin.signIn("admin")
+            #expect(try await admin.get("/admin/services").text.contains("o-ga"))
+            try await admin.get("/admin/services/o-ga")
+            let fields = [
+                "name": "Ổ gà, sụt lún", "name_en": "Potholes", "group": "Giao thông", "agency": "ubnd-06685", "priority": "urgent",
+                "accept_within": "4h", "resolve_urgent": "2h", "resolve_normal": "2d", "resolve_complex": "7d", "active": "on",
+            ]
+            var bad = fields
+            bad["resolve_normal"] = "2 tuần"
+            #expect(try await admin.post("/admin/services/o-ga", form: bad).status == .unprocessableContent)
+            #expect(try await services.catalogue.service("o-ga")?.terms.resolveNormal == .days(2))  // unchanged: the fixture's value
+            try await admin.get("/admin/services/o-ga")
+            #expect(try await admin.post("/admin/services/o-ga", form: fields).status == .seeOther)
+            let saved = try #require(try await services.catalogue.service("o-ga"))
+            #expect(saved.name == "Ổ gà, sụt lún")
+            #expect(saved.defaultAgency == "ubnd-06685")
+            #expect(saved.priority == .urgent)
+            #expect(saved.terms == ServiceTerms(acceptWithin: .hours(4), resolveUrgent: .hours(2), resolveNormal: .days(2), resolveComplex: .days(7)))
+            #expect(saved.attributes == Open311CatalogueTests.pothole.attributes)  // questions kept
+            #expect(try await services.audit.auditEntries(AuditFilter(action: "service.update")).count == 1)
+
+            var staff = Browser(client)
+            _ = try await staff.signIn("canbo.honggai")
+            try await staff.get("/admin/services/o-ga")
+            #expect(try await staff.post("/admin/services/o-ga", form: fields).status == .forbidden)
+        }
+    }
+}

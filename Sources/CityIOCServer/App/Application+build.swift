@@ -35,6 +35,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     CalendarPages(services: services).register(on: router)
     DeskPages(services: services).register(on: router)
     CitizenPages(services: services).register(on: router)
+    ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     Open311Controller(services: services).register(on: router)
     return router

@@ -56,6 +56,7 @@ struct Layout {
         NavItem(path: "/agency", text: .myAgency, permission: .viewUsers),
         NavItem(path: "/admin/areas", text: .areas, permission: .viewOrganisation),
         NavItem(path: "/admin/agencies", text: .agencies, permission: .viewOrganisation),
+        NavItem(path: "/admin/services", text: Text(vi: "Lĩnh vực", en: "Categories"), permission: .viewOrganisation),
         NavItem(path: "/admin/calendar", text: Text(vi: "Lịch làm việc", en: "Calendar"), permission: .viewOrganisation),
         NavItem(path: "/admin/users", text: .users, permission: .manageUsers),
         NavItem(path: "/admin/keys", text: .apiKeys, permission: .manageApiKeys),
