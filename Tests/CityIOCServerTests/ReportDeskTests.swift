@@ -58,4 +58,33 @@ import Testing
             #expect(audit == ["report.publish", "report.resolve", "report.accept", "report.assign", "report.classify", "report.create"])
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func anAgencyEscalatesAndTheCentreRoutesItAgain(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            let (headers, body) = Open311RequestTests.form([
+                ("api_key", key), ("service_code", "o-ga"), ("address_string", "Cột 8, Hồng Gai"), ("attribute[size]", "small"),
+            ])
+            let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            for (event, fields) in [("classify", ["priority": "normal"]), ("assign", ["agency": "ubnd-06685"])] {
+                try await desk.get("/reports/\(id)")
+                #expect(try await desk.post("/reports/\(id)/step", form: fields.merging(["event": event]) { $1 }).status == .seeOther)
+            }
+            var ward = Browser(client)
+            _ = try await ward.signIn("canbo.honggai")
+            try await ward.get("/reports/\(id)")
+            let escalated = try await ward.post("/reports/\(id)/step", form: ["event": "escalate", "note": "Vượt thẩm quyền của phường"])
+            #expect(escalated.headers[.location] == "/desk")  // no longer theirs
+            #expect(try await ward.get("/reports/\(id)").status == .notFound)
+            try await desk.get("/reports/\(id)")
+            #expect(try await desk.post("/reports/\(id)/step", form: ["event": "assign", "agency": "so-xay-dung"]).status == .seeOther)
+            let report = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(report.workflow.agency == "so-xay-dung")
+            #expect(report.workflow.steps.map(\.status).contains(.escalated))
+        }
+    }
 }

@@ -188,6 +188,11 @@ struct DeskPages {
             }
         }
         if desk, status == .resolved { forms.append(form("publish", Text(vi: "Công khai kết quả", en: "Publish"))) }
+        if (desk && [.assigned, .accepted, .inProgress, .returned].contains(status))
+            || (holder && [.assigned, .accepted, .inProgress].contains(status))
+        {
+            forms.append(form("escalate", Text(vi: "Chuyển UBND xem xét", en: "Escalate to the People's Committee"), reasonField))
+        }
         return HTML.join(forms)
     }
 
@@ -206,6 +211,7 @@ struct DeskPages {
         case "resolve": event = .resolve(answer: note)
         case "return": event = .returnToOperator(reason: note)
         case "publish": event = .publish
+        case "escalate": event = .escalate(reason: note)
         default: throw ClientError(.badRequest, .badRequest)
         }
         if case .assign(let agency) = event, try await services.organisation.agency(agency) == nil {
