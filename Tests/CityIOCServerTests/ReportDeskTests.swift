@@ -87,4 +87,36 @@ import Testing
             #expect(report.workflow.steps.map(\.status).contains(.escalated))
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theQueueIsFilteredByWardServiceAndAgency(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            func post(_ location: [(String, String)]) async throws -> String {
+                let (headers, body) = Open311RequestTests.form(
+                    [("api_key", key), ("service_code", "o-ga"), ("attribute[size]", "small")] + location)
+                let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+                return try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            }
+            let inWard = try await post([("lat", "20.9490"), ("long", "107.0470")])
+            let byAddress = try await post([("address_string", "Cái Rồng, Vân Đồn")])
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            let ward = try await desk.get("/desk?ward=06685")
+            #expect(ward.text.contains(inWard))
+            #expect(!ward.text.contains(byAddress))
+            #expect(try await desk.get("/desk?service=khac").text.contains(inWard) == false)
+            for (event, fields) in [("classify", ["priority": "normal"]), ("assign", ["agency": "so-xay-dung"])] {
+                try await desk.get("/reports/\(byAddress)")
+                #expect(try await desk.post("/reports/\(byAddress)/step", form: fields.merging(["event": event]) { $1 }).status == .seeOther)
+            }
+            let held = try await desk.get("/desk?agency=so-xay-dung")
+            #expect(held.text.contains(byAddress))
+            #expect(!held.text.contains(inWard))
+            // an agency's inbox ignores an attempt to look at another agency
+            var staff = Browser(client)
+            _ = try await staff.signIn("canbo.honggai")
+            #expect(!(try await staff.get("/desk?agency=so-xay-dung").text.contains(byAddress)))
+        }
+    }
 }

@@ -21,6 +21,9 @@ public struct ReportQuery: Sendable, Equatable {
     public var scope: RecordScope
     public var ids: [Report.ID]
     public var service: Service.Code?
+    public var ward: Area.Code?
+    /// The agency holding the report now (within the scope).
+    public var agency: Agency.ID?
     public var statuses: Set<ReportWorkflow.Status>?
     public var since: Date?
     public var until: Date?
@@ -28,12 +31,15 @@ public struct ReportQuery: Sendable, Equatable {
     public var offset: Int
 
     public init(
-        scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, statuses: Set<ReportWorkflow.Status>? = nil,
+        scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, ward: Area.Code? = nil, agency: Agency.ID? = nil,
+        statuses: Set<ReportWorkflow.Status>? = nil,
         since: Date? = nil, until: Date? = nil, limit: Int = 1000, offset: Int = 0
     ) {
         self.scope = scope
         self.ids = ids
         self.service = service
+        self.ward = ward
+        self.agency = agency
         self.statuses = statuses
         self.since = since
         self.until = until
@@ -106,6 +112,8 @@ extension CityStore: ReportStore {
             sql.binds += query.ids.map { .text($0.rawValue) }
         }
         if let service = query.service { sql.append(" AND service_code = ?", .text(service.rawValue)) }
+        if let ward = query.ward { sql.append(" AND ward_code = ?", .text(ward.rawValue)) }
+        if let agency = query.agency { sql.append(" AND agency_id = ?", .text(agency.rawValue)) }
         if let statuses = query.statuses {
             guard !statuses.isEmpty else { return [] }
             let sorted = statuses.map(\.rawValue).sorted()

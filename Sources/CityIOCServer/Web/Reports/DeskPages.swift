@@ -52,9 +52,14 @@ struct DeskPages {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let chrome = services.chrome(context, "/desk")
         let scope = AccessPolicy.scope(for: context.principal)
-        let showClosed = request.uri.queryParameters["closed"] != nil
+        let q = request.uri.queryParameters
+        func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let showClosed = value("closed") != nil
         let statuses = Set(ReportWorkflow.Status.allCases.filter { showClosed ? !$0.isOpen : $0.isOpen })
-        let reports = try await services.reports.reports(ReportQuery(scope: scope, statuses: statuses, limit: 500))
+        let reports = try await services.reports.reports(
+            ReportQuery(
+                scope: scope, service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) },
+                agency: value("agency").map { Agency.ID($0) }, statuses: statuses, limit: 500))
         let calendar = try await services.calendar.workingCalendar()
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let areas = Dictionary(uniqueKeysWithValues: try await services.organisation.areas(AreaQuery(includeInactive: true)).map { ($0.code, $0) })
@@ -82,8 +87,24 @@ struct DeskPages {
             showClosed
             ? "<a class=\"button secondary\" href=\"/desk\">\(Text(vi: "Đang mở", en: "Open")(chrome.language))</a>"
             : "<a class=\"button secondary\" href=\"/desk?closed=1\">\(Text(vi: "Đã đóng", en: "Closed")(chrome.language))</a>"
+        let wards = areas.values.filter { $0.level.isCommuneLevel && $0.active }.sorted { $0.name < $1.name }.map { ($0.code.rawValue, $0.name) }
+        let serviceOptions = catalogue.values.sorted { $0.name < $1.name }
+            .map { ($0.code.rawValue, chrome.language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name) }
+        var agencyFilter: HTML = ""
+        if scope == .all {
+            let agencies = try await services.organisation.agencies(AgencyQuery())
+            agencyFilter =
+                "<label>\(chrome.t(.agency))\(Widgets.select(name: "agency", options: Widgets.agencyOptions(agencies, language: chrome.language), selected: value("agency"), blank: chrome.t(.all)))</label>"
+        }
         let body: HTML = """
             <div class="toolbar"><h1>\(title)</h1>\(toggle)</div>
+            <form class="filters" method="get" action="/desk" role="search">
+            \(showClosed ? HTML(raw: "<input type=\"hidden\" name=\"closed\" value=\"1\">") : "")
+            <label>\(Text(vi: "Lĩnh vực", en: "Service")(chrome.language))\(Widgets.select(name: "service", options: serviceOptions, selected: value("service"), blank: chrome.t(.all)))</label>
+            <label>\(Text(vi: "Phường, xã", en: "Ward")(chrome.language))\(Widgets.select(name: "ward", options: wards, selected: value("ward"), blank: chrome.t(.all)))</label>
+            \(agencyFilter)
+            <button type="submit">\(chrome.t(.filter))</button>
+            </form>
             <div class="table-wrap"><table>
             <thead><tr><th>\(chrome.t(.code))</th><th>\(Text(vi: "Tiếp nhận", en: "Received")(chrome.language))</th><th>\(Text(vi: "Lĩnh vực", en: "Service")(chrome.language))</th><th class="hide-narrow">\(Text(vi: "Địa bàn", en: "Place")(chrome.language))</th><th>\(chrome.t(.status))</th><th>\(Text(vi: "Hạn", en: "Due")(chrome.language))</th></tr></thead>
             <tbody>\(rows.isEmpty ? Widgets.empty(chrome.language, columns: 6) : HTML.join(rows))</tbody>
