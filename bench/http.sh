@@ -13,7 +13,7 @@ SECONDS_PER_RUN="${2:-10}"
 PORT=18490
 WORK=$(mktemp -d /tmp/cityioc-bench.XXXXXX)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'stop_server; rm -rf "$WORK"' EXIT
 pid=0
 
 # shellcheck source=bench/lib.sh
@@ -28,34 +28,24 @@ run() { # run ENGINE LABEL PATH [HEADER]
 }
 
 bench_engine() { # bench_engine ENGINE [DATABASE_URL]
-  local engine=$1 args=(--data "$WORK/$1")
-  [ -n "${2:-}" ] && args=(--database "$2")
-  CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port $PORT "${args[@]}" >"$WORK/out.log" 2>"$WORK/err.log" &
-  pid=$!
-  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  local engine=$1
+  start_demo "$WORK/$engine" "${2:-}"
   local password csrf
-  password=$(awk '$2 == "admin" {print $3}' "$WORK/out.log")
+  password=$(awk '$2 == "admin" {print $3}' "$WORK/$engine.out")
   curl -s -c "$WORK/jar" -b "$WORK/jar" "http://127.0.0.1:$PORT/login" >"$WORK/login.html"
   csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
   curl -s -c "$WORK/jar" -b "$WORK/jar" -o /dev/null --data-urlencode "_csrf=$csrf" \
     --data-urlencode "username=admin" --data-urlencode "password=$password" "http://127.0.0.1:$PORT/login"
   local cookie="Cookie: cityioc_session=$(awk '$6 == "cityioc_session" {print $7}' "$WORK/jar")"
-  local key="Authorization: Bearer $(awk '$1 == "integrator" {print $4}' "$WORK/out.log")"
+  local key="Authorization: Bearer $(awk '$1 == "integrator" {print $4}' "$WORK/$engine.out")"
   run "$engine" "baseline: health, no database" /health
   run "$engine" "API: areas matching a name" "/api/v1/areas?q=hong%20gai"
   run "$engine" "API with key: all 55 areas" /api/v1/areas "$key"
   run "$engine" "page: overview (signed in)" / "$cookie"
   run "$engine" "page: 76 agencies (signed in)" /admin/agencies "$cookie"
-  kill $pid; wait $pid 2>/dev/null || true
-  pid=0
+  stop_server
 }
 
 echo "| engine | what | path | requests/s | p50 | p99 | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-bench_engine sqlite
-if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ]; then
-  DB="bench_$$"
-  psql "$CITYIOC_TEST_DATABASE_URL" -qc "CREATE DATABASE $DB" >/dev/null
-  bench_engine postgres "$(echo "$CITYIOC_TEST_DATABASE_URL" | sed -E "s#/[^/?]+(\?|$)#/$DB\1#")"
-  psql "$CITYIOC_TEST_DATABASE_URL" -qc "DROP DATABASE $DB" >/dev/null
-fi
+on_both_engines bench_engine

@@ -14,3 +14,33 @@ wrk_row() {
   printf ' %s |' "${cells[@]}" "$rps" "$p50" "$p99" "${errors:-0}"
   printf '\n'
 }
+
+# start_demo DIR [DATABASE_URL]: a demo server on $PORT (SQLite in DIR, or the given PostgreSQL),
+# waits until it is ready; its stdout (the demo accounts) is in DIR.out. Sets $pid.
+start_demo() {
+  local dir=$1 args=(--data "$1")
+  [ -n "${2:-}" ] && args=(--database "$2")
+  CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port "$PORT" "${args[@]}" >"$dir.out" 2>"$dir.err" &
+  pid=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+}
+
+# Stops the server started by start_demo, if one runs. Never `kill 0`: that would signal the whole
+# process group, this script and its caller included.
+stop_server() {
+  [ "${pid:-0}" != 0 ] || return 0
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  pid=0
+}
+
+# on_both_engines FUNCTION: FUNCTION sqlite, then FUNCTION postgres URL on a scratch database when
+# CITYIOC_TEST_DATABASE_URL is set.
+on_both_engines() {
+  "$1" sqlite
+  if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ]; then
+    local db="bench_$$"
+    psql "$CITYIOC_TEST_DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
+    "$1" postgres "$(echo "$CITYIOC_TEST_DATABASE_URL" | sed -E "s#/[^/?]+(\?|$)#/$db\1#")"
+    psql "$CITYIOC_TEST_DATABASE_URL" -qc "DROP DATABASE $db" >/dev/null
+  fi
+}

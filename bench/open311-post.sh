@@ -10,7 +10,7 @@ BIN="${1:-.build/release/cityioc}"
 SECONDS_PER_RUN="${2:-10}"
 PORT=18492
 WORK=$(mktemp -d /tmp/cityioc-bench-post.XXXXXX)
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'stop_server; rm -rf "$WORK"' EXIT
 pid=0
 
 # shellcheck source=bench/lib.sh
@@ -23,13 +23,10 @@ row() { # row ENGINE LABEL WRK-ARGS...
 }
 
 bench_engine() {
-  local engine=$1 args=(--data "$WORK/$1")
-  [ -n "${2:-}" ] && args=(--database "$2")
-  CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port $PORT "${args[@]}" >"$WORK/out.log" 2>"$WORK/err.log" &
-  pid=$!
-  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  local engine=$1
+  start_demo "$WORK/$engine" "${2:-}"
   local key
-  key=$(awk '$1 == "integrator" {print $4}' "$WORK/out.log")
+  key=$(awk '$1 == "integrator" {print $4}' "$WORK/$engine.out")
   cat >"$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -40,16 +37,9 @@ LUA
   local stored
   stored=$(curl -s "http://127.0.0.1:$PORT/open311/v2/requests.json?service_code=o-ga" | grep -o '"service_request_id"' | wc -l)
   echo "|  | reports listed afterwards (max 1000) | $stored |  |  |  |"
-  kill $pid; wait $pid 2>/dev/null || true
-  pid=0
+  stop_server
 }
 
 echo "| engine | what | requests/s | p50 | p99 | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- |"
-bench_engine sqlite
-if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ]; then
-  DB="bench_post_$$"
-  psql "$CITYIOC_TEST_DATABASE_URL" -qc "CREATE DATABASE $DB" >/dev/null
-  bench_engine postgres "$(echo "$CITYIOC_TEST_DATABASE_URL" | sed -E "s#/[^/?]+(\?|$)#/$DB\1#")"
-  psql "$CITYIOC_TEST_DATABASE_URL" -qc "DROP DATABASE $DB" >/dev/null
-fi
+on_both_engines bench_engine
