@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CityIOCServer
@@ -34,5 +35,15 @@ import Testing
         #expect(a != b)
         #expect(a.count == 43)
         #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}
+
+@Suite struct LocalTimeTests {
+    @Test func browserLocalTimesGetTheCitysOffset() {
+        let vietnam = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let answers = CitizenPages.localTimes(["when": ["2026-11-22T10:30"], "size": ["large"]], in: vietnam)
+        #expect(answers["when"] == ["2026-11-22T10:30:00+07:00"])
+        #expect(answers["size"] == ["large"])
+        #expect(CitizenPages.offset(TimeZone(secondsFromGMT: -(3 * 3600 + 1800))!, near: nil) == "-03:30")
     }
 }

@@ -31,7 +31,7 @@ extension Open311Controller {
             longitude: form.text("long"), address: form.text("address_string"), addressID: form.text("address_id"),
             answers: ReportIntake.answers(in: form),
             reporter: Report.Reporter(
-                name: [form.text("first_name"), form.text("last_name")].compactMap { $0 }.joined(separator: " ").nonEmpty,
+                name: [form.text("first_name"), form.text("last_name")].compactMap { $0 }.joined(separator: " "),
                 phone: form.text("phone"), email: form.text("email")),
             mediaURL: form.text("media_url"), channel: .open311)
         let (report, token): (Report, String)
@@ -145,8 +145,4 @@ extension Open311Controller {
         else { throw bad("\(name) phải theo ISO 8601.", "\(name) must be an ISO 8601 date and time.") }
         return date
     }
-}
-
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

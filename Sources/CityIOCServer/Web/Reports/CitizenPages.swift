@@ -87,7 +87,7 @@ struct CitizenPages {
         let submission = ReportIntake.Submission(
             serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
             longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
-            answers: Self.localTimes(ReportIntake.answers(in: form)),
+            answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
             reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
             mediaURL: nil, channel: .web)
         do {
@@ -105,14 +105,24 @@ struct CitizenPages {
         }
     }
 
-    /// A browser's `datetime-local` value (`2026-11-22T10:30`) is the city's local time; the
-    /// attribute wants ISO 8601 with its offset.
-    static func localTimes(_ answers: [String: [String]]) -> [String: [String]] {
+    /// A browser's `datetime-local` value (`2026-11-22T10:30`) is local time in the city; the
+    /// attribute wants ISO 8601 with an offset, the city's at that instant.
+    static func localTimes(_ answers: [String: [String]], in timeZone: TimeZone) -> [String: [String]] {
         answers.mapValues { values in
             values.map { value in
-                value.count == 16 && value.dropFirst(10).first == "T" && !value.contains("+") ? value + ":00+07:00" : value
+                guard value.count == 16, value.dropFirst(10).first == "T",
+                    let local = try? Date.ISO8601FormatStyle(timeZone: timeZone).parse(value + ":00" + Self.offset(timeZone, near: nil))
+                else { return value }
+                return value + ":00" + Self.offset(timeZone, near: local)
             }
         }
+    }
+
+    /// `+07:00` for Vietnam: the zone's offset from UTC at that instant (now when nil).
+    static func offset(_ timeZone: TimeZone, near date: Date?) -> String {
+        let seconds = timeZone.secondsFromGMT(for: date ?? Date())
+        let minutes = abs(seconds) / 60
+        return String(format: "%@%02d:%02d", seconds < 0 ? "-" : "+", minutes / 60, minutes % 60)
     }
 
     func load(_ context: AppRequestContext) async throws -> (Report, String) {
