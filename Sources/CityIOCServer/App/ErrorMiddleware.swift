@@ -109,7 +109,7 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.debug("request refused", metadata: ["status": "\(outcome.status.code)", "reason": "\(outcome.slug)"])
         }
         let language = LanguagePreference.resolve(request: request, user: nil)
-        if request.uri.path.hasPrefix(Open311Controller.base + "/") {
+        if PathKind(request.uri.path) == .open311 {
             let format: Open311Document.Format = request.uri.path.lowercased().hasSuffix(".xml") ? .xml : .json
             return Open311Document.errors(outcome.status, outcome.message(language)).response(format, root: "errors", status: outcome.status)
         }
@@ -134,8 +134,7 @@ struct ErrorMiddleware: RouterMiddleware {
     /// Machines get problem documents: the API, the operational endpoints, and any client that
     /// asks for JSON rather than HTML.
     static func wantsProblem(_ request: Request) -> Bool {
-        let path = request.uri.path
-        if path.hasPrefix("/api/") || path == "/api" || ["/health", "/ready", "/metrics"].contains(path) { return true }
+        if PathKind(request.uri.path) == .api { return true }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("json") && !accept.contains("text/html")
     }

@@ -87,10 +87,7 @@ struct PrincipalMiddleware: RouterMiddleware {
 extension PrincipalMiddleware {
     /// Pages for people may hold forms; the API, the probes and the assets never do.
     static func mayRenderForm(_ request: Request) -> Bool {
-        let path = request.uri.path
-        return
-            !(path.hasPrefix("/api/") || path.hasPrefix("/open311/") || path.hasPrefix("/assets/")
-            || ["/health", "/ready", "/metrics"].contains(path))
+        PathKind(request.uri.path) == .page
     }
 }
 

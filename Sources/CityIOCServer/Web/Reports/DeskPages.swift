@@ -241,8 +241,9 @@ struct DeskPages {
         let service = try await services.catalogue.service(report.service)
         let workflow = ReportWorkflow.Context(
             actor: context.principal, now: Date(), calendar: try await services.calendar.workingCalendar(), terms: service?.terms ?? .standard)
+        let after: Report
         do {
-            _ = try await services.reports.transition(report.id, event, workflow: workflow, context: context.changeContext)
+            (after, _) = try await services.reports.transition(report.id, event, workflow: workflow, context: context.changeContext)
         } catch let error as WorkflowError {
             let message: Text
             switch error {
@@ -254,8 +255,7 @@ struct DeskPages {
             return try await page(context, report: report, flash: Flash(kind: .error, message: message(context.language))).response(status: status)
         }
         // An agency that returned a report no longer sees it: back to the inbox.
-        let after = try await services.reports.report(report.id)
-        let stillVisible = AccessPolicy.scope(for: context.principal) == .all || AccessPolicy.canRead(context.principal, ownedBy: after?.workflow.agency)
+        let stillVisible = AccessPolicy.scope(for: context.principal) == .all || AccessPolicy.canRead(context.principal, ownedBy: after.workflow.agency)
         return .seeOther(stillVisible ? "/reports/\(report.id.rawValue)" : "/desk")
     }
 }
