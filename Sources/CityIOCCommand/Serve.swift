@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
             database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure))
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
+        companions += PeriodicJob.standard(services: services, logger: logger)
         let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let app = buildApplication(
             settings: ServerSettings(host: host, port: port), services: services, logger: logger, companions: companions

@@ -74,3 +74,40 @@ import Testing
         #expect(WorkingDuration.days(3).minutes(in: calendar) == 3 * 480)
     }
 }
+
+@Suite struct DurationBucketTests {
+    @Test func quantilesReadFromBucketsStayWithinTheStatedAccuracy() {
+        var counts: [Int: Int] = [:]
+        let values = (1...2000).map { ($0 * 37) % 9000 + 1 }
+        for value in values { counts[DurationBuckets.bucket(minutes: value), default: 0] += 1 }
+        let sorted = values.sorted()
+        for q in [0.5, 0.9, 0.99] {
+            let exact = Double(sorted[Int((q * Double(sorted.count)).rounded(.up)) - 1])
+            let read = DurationBuckets.quantile(q, of: counts)!
+            #expect(abs(read - exact) <= exact * DurationBuckets.accuracy)
+        }
+        #expect(DurationBuckets.quantile(0.5, of: [:]) == nil)
+        #expect(DurationBuckets.bucket(minutes: 0) == 0)
+        #expect(DurationBuckets.value(ofBucket: 0) == 0)
+    }
+
+    @Test func aStepMovesAReportFromOneCounterToAnother() {
+        let calendar = WorkingCalendar()
+        let now = Date(timeIntervalSince1970: 1_741_000_000)
+        let desk = Principal(kind: .user, id: "o", name: "o", role: .operator, agencyID: nil)
+        var report = Report(
+            id: "r", service: "o-ga", description: "", latitude: nil, longitude: nil, address: "x", addressID: nil, wardCode: "06685",
+            channel: .web, reporter: .init(), attributes: [:], mediaURL: nil, requestedAt: now, workflow: ReportWorkflow(receivedAt: now, by: desk))
+        let before = ReportFacts(report, calendar: calendar)
+        let created = ReportFacts.delta(from: nil, to: before)
+        #expect(created.values.allSatisfy { $0 == 1 })
+        #expect(created.count == 5)  // a day and four dimensions
+        _ = try? report.workflow.apply(.refuse(reason: "spam"), .init(actor: desk, now: now, calendar: calendar))
+        let delta = ReportFacts.delta(from: before, to: ReportFacts(report, calendar: calendar))
+        #expect(delta.values.reduce(0, +) == 0)
+        #expect(delta.filter { $0.value == -1 }.keys.allSatisfy { $0.measure == .status(.received) })
+        #expect(delta.count == 10)
+        #expect(YearMonth("2025-13") == nil && YearMonth("2025-1") == nil && YearMonth("2025-02")?.lastDay == CivilDay(2025, 2, 28))
+        #expect(CivilDay(2024, 12, 31).next == CivilDay(2025, 1, 1) && CivilDay(2024, 2, 28).next == CivilDay(2024, 2, 29))
+    }
+}

@@ -22,6 +22,13 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
+    /// The day after.
+    public var next: CivilDay {
+        let last = YearMonth(year, month).lastDay.day
+        if day < last { return CivilDay(year, month, day + 1) }
+        return month == 12 ? CivilDay(year + 1, 1, 1) : CivilDay(year, month + 1, 1)
+    }
+
     public static func < (lhs: CivilDay, rhs: CivilDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

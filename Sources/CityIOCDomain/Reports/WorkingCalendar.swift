@@ -65,7 +65,7 @@ public struct WorkingCalendar: Sendable, Equatable {
     }
 
     /// Midnight at the start of `day`, in the city's time zone.
-    func start(of day: CivilDay) -> Date? {
+    public func start(of day: CivilDay) -> Date? {
         calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
     }
 

@@ -10,6 +10,7 @@ public struct AppServices: Sendable {
     public let catalogue: any ServiceCatalogStore
     public let calendar: any CalendarStore
     public let reports: any ReportStore
+    public let statistics: any ReportStatisticsStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     let assets: Assets
@@ -23,6 +24,7 @@ public struct AppServices: Sendable {
         self.catalogue = store
         self.calendar = store
         self.reports = store
+        self.statistics = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

@@ -81,7 +81,7 @@ struct ReportIntake: Sendable {
             attributes: submission.answers, mediaURL: submission.mediaURL.nonBlank, requestedAt: now,
             workflow: ReportWorkflow(receivedAt: now, by: principal, priority: service.priority))
         try await services.reports.createReport(
-            report, tokenHash: Secret.sha256(token), context: ChangeContext(principal: principal, requestID: requestID, now: now))
+            report, tokenHash: Secret.sha256(token), calendar: calendar, context: ChangeContext(principal: principal, requestID: requestID, now: now))
         return (report, token)
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// Citizen reports.
 public protocol ReportStore: Sendable {
     /// Stores a new report with the hash of its follow-up token; audited without the reporter's
-    /// personal details.
-    func createReport(_ report: Report, tokenHash: String, context: ChangeContext) async throws
+    /// personal details, and counted in the statistics (days in `calendar`'s time zone).
+    func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws
     func report(_ id: Report.ID) async throws -> Report?
     func reportID(tokenHash: String) async throws -> Report.ID?
     func reports(_ query: ReportQuery) async throws -> [Report]
@@ -54,7 +54,7 @@ extension CityStore: ReportStore {
         media_url, requested_at, updated_at, workflow
         """
 
-    public func createReport(_ report: Report, tokenHash: String, context: ChangeContext) async throws {
+    public func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let reporter = String(decoding: try encoder.encode(report.reporter), as: UTF8.self)
@@ -64,6 +64,7 @@ extension CityStore: ReportStore {
         var redacted = report
         redacted.reporter = Report.Reporter()
         let after = Self.snapshot(redacted)
+        let counted = Self.statisticsDelta(ReportFacts.delta(from: nil, to: ReportFacts(report, calendar: calendar)))
         try await database.perform(
             Mutation { _ in
                 Plan(
@@ -83,7 +84,7 @@ extension CityStore: ReportStore {
                                 SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
                                 SQLValue(report.workflow.openDeadline?.due), .text(workflow),
                             ])
-                    ],
+                    ] + counted,
                     audit: AuditDraft(
                         action: "report.create", entityType: "report", entityID: report.id.rawValue, before: nil,
                         after: after),
@@ -134,6 +135,7 @@ extension CityStore: ReportStore {
             Mutation(read: read) { rows in
                 guard var report = try rows.first.map(Self.report) else { throw StoreError.notFound }
                 let before = report.workflow
+                let factsBefore = ReportFacts(report, calendar: workflow.calendar)
                 let actions = try report.workflow.apply(event, workflow)
                 report.updatedAt = workflow.now
                 let encoder = JSONEncoder()
@@ -150,7 +152,7 @@ extension CityStore: ReportStore {
                                 .text(report.workflow.status.rawValue), SQLValue(report.workflow.agency?.rawValue),
                                 SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now), .text(id.rawValue),
                             ])
-                    ],
+                    ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar))),
                     audit: AuditDraft(
                         action: "report.\(report.workflow.steps.last?.event ?? "step")", entityType: "report", entityID: id.rawValue,
                         before: summary(before), after: summary(report.workflow)),

@@ -12,7 +12,12 @@ public struct CityStore: Sendable {
     }
 
     public func migrate() async throws -> MigrationReport {
-        try await database.migrate(Schema.migrations)
+        let report = try await database.migrate(Schema.migrations)
+        if report.applied.contains(Schema.reportStatistics.version) {
+            // Reports stored before the counters existed are counted once.
+            try await rebuildReportStatistics(calendar: try await workingCalendar())
+        }
+        return report
     }
 
     /// Creates or replaces one record with its audit entry (`PREFIX.create` or `PREFIX.update`,

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -145,5 +145,31 @@ public enum Schema {
             CREATE INDEX reports_service ON reports(service_code, requested_at);
             CREATE INDEX reports_agency ON reports(agency_id, status);
             CREATE INDEX reports_ward ON reports(ward_code);
+            """)
+
+    /// Counters behind the report statistics (see `ReportFacts`): each write appends its
+    /// changes to `report_stats_delta` (no row is contended), and a background job folds them
+    /// into `report_stats`; readers add up both. Filled from the existing reports when applied.
+    static let reportStatistics = Migration(
+        version: 5, name: "report statistics counters",
+        sqlite: """
+            CREATE TABLE report_stats (
+                dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL, measure TEXT NOT NULL,
+                bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (dimension, period, key, measure, bucket)) WITHOUT ROWID;
+            CREATE TABLE report_stats_delta (
+                id INTEGER PRIMARY KEY, dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL,
+                measure TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL);
+            CREATE INDEX reports_due ON reports(expected_at);
+            """,
+        postgres: """
+            CREATE TABLE report_stats (
+                dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL, measure TEXT NOT NULL,
+                bucket INTEGER NOT NULL, n BIGINT NOT NULL,
+                PRIMARY KEY (dimension, period, key, measure, bucket));
+            CREATE TABLE report_stats_delta (
+                id BIGSERIAL PRIMARY KEY, dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL,
+                measure TEXT NOT NULL, bucket INTEGER NOT NULL, n BIGINT NOT NULL);
+            CREATE INDEX reports_due ON reports(expected_at);
             """)
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Work a server does on its own every few seconds (folding statistics counters…), run beside
+/// the HTTP server and stopped with it. Every process runs its jobs; each job is written so that
+/// several processes on one database may run it at once.
+public struct PeriodicJob: ServiceLifecycle.Service {
+    let name: String
+    let interval: Duration
+    let logger: Logger
+    let work: @Sendable () async throws -> Void
+
+    public init(name: String, every interval: Duration, logger: Logger, work: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.interval = interval
+        self.logger = logger
+        self.work = work
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var failing = false
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    try await work()
+                    if failing { logger.info("job recovered", metadata: ["job": "\(name)"]) }
+                    failing = false
+                } catch {
+                    // Said once per failing streak, not every few seconds.
+                    if !failing { logger.warning("job failed", metadata: ["job": "\(name)", "error": "\(type(of: error))"]) }
+                    failing = true
+                }
+            }
+        }
+    }
+
+    /// The jobs every `cityioc serve` runs.
+    public static func standard(services: AppServices, logger: Logger) -> [PeriodicJob] {
+        [PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() }]
+    }
+}
