@@ -34,8 +34,8 @@ import Testing
 
     /// Four reports: one handled from start to rating in March, one left unaccepted at the
     /// Department of Construction, one refused in April, one from February (outside the period).
-    static func seed(_ services: AppServices) async throws {
-        try await Fixture.seed(services)
+    static func seed(_ services: AppServices, organisation: Bool = true) async throws {
+        if organisation { try await Fixture.seed(services) }
         try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
         let handled = try await receive(services, at: "2025-03-03T08:00:00", channel: .web)
         try await step(services, handled, .classify(service: "o-ga", priority: .normal), by: desk, at: "2025-03-03T08:30:00")
@@ -103,6 +103,44 @@ import Testing
             #expect(counted == 4)
             #expect(try await services.statistics.reportStatistics(Self.query(), calendar: Self.calendar) == stats)
             #expect(try await services.statistics.reportStatistics(Self.query(.none), calendar: Self.calendar).overall.total == 0)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func leadersReadThePageTheAPIAndCSVAndAnAgencyOnlyItsOwn(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await Self.seed(services, organisation: false)
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+            let page = try await leader.get("/stats?from=2025-03&to=2025-04")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Thống kê phản ánh"))
+            #expect(page.text.contains("Sở Xây dựng"))
+            #expect(page.text.contains("<svg"))
+            let api = try await leader.get("/api/v1/reports/statistics?from=2025-03&to=2025-04&grain=month")
+            let body = try api.json()
+            #expect((body["overall"] as? [String: Any])?["total"] as? Int == 3)
+            #expect((body["overall"] as? [String: Any])?["overdueNow"] as? Int == 1)
+            #expect((body["series"] as? [String: Any])?["grain"] as? String == "month")
+            let agencies = try #require((body["by"] as? [String: Any])?["agency"] as? [[String: Any]])
+            #expect(agencies.contains { $0["key"] as? String == "so-xay-dung" && $0["overdueNow"] as? Int == 1 })
+            let csv = try await leader.get("/api/v1/reports/statistics.csv?by=agency&from=2025-03&to=2025-04")
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = csv.text.split(separator: "\r\n")
+            #expect(lines.first?.hasSuffix("ma,ten,tiep_nhan,dang_mo,qua_han_hien_tai,da_tra_loi,dung_han,tre_han,ty_le_dung_han,tiep_nhan_trung_vi_gio,xu_ly_trung_vi_gio,xu_ly_p90_gio,so_danh_gia,diem_trung_binh") == true)
+            #expect(lines.contains { $0.hasPrefix("so-xay-dung,Sở Xây dựng,1,1,1,0,") })
+            #expect(try await leader.get("/api/v1/reports/statistics?from=2025-13").status == .badRequest)
+            #expect(try await leader.get("/api/v1/reports/statistics.csv?by=secret").status == .badRequest)
+            #expect(try await leader.get("/stats?period=forever").status == .badRequest)
+
+            var ward = Browser(client)
+            _ = try await ward.signIn("canbo.honggai")
+            let own = try await ward.get("/api/v1/reports/statistics?from=2025-03&to=2025-04").json()
+            #expect(own["scope"] as? String == "agency:ubnd-06685")
+            #expect((own["overall"] as? [String: Any])?["total"] as? Int == 1)
+            #expect(!(try await ward.get("/stats?from=2025-03&to=2025-04").text.contains("Sở Xây dựng")))
+
+            #expect(try await client.execute(uri: "/api/v1/reports/statistics", method: .get).status == .unauthorized)
         }
     }
 }

@@ -34,6 +34,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AuditPages(services: services).register(on: router)
     CalendarPages(services: services).register(on: router)
     DeskPages(services: services).register(on: router)
+    StatisticsPages(services: services).register(on: router)
     CitizenPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)

@@ -53,6 +53,7 @@ struct Layout {
     static let navigation: [NavItem] = [
         NavItem(path: "/", text: .overview, permission: nil),
         NavItem(path: "/desk", text: Text(vi: "Phản ánh", en: "Reports"), permission: .viewReports),
+        NavItem(path: "/stats", text: Text(vi: "Thống kê", en: "Statistics"), permission: .viewReports),
         NavItem(path: "/agency", text: .myAgency, permission: .viewUsers),
         NavItem(path: "/admin/areas", text: .areas, permission: .viewOrganisation),
         NavItem(path: "/admin/agencies", text: .agencies, permission: .viewOrganisation),
