@@ -48,7 +48,12 @@ struct Serve: AsyncParsableCommand {
                 "database ready",
                 metadata: ["database": "\(runtime.location.description)", "schema": "\(report.to)", "applied": "\(report.applied)"])
             if demo {
-                let credentials = try await DemoCity(services: services).load(hasher: services.hasher)
+                let city = DemoCity(services: services)
+                let credentials = try await city.load(hasher: services.hasher)
+                // A first demo start gets a year of past reports, so the desk and statistics show something.
+                if try await services.reports.reports(ReportQuery(limit: 1)).isEmpty {
+                    try await city.loadHistory(count: 3000, months: 12)
+                }
                 Output.line(DemoCity.describe(credentials, url: url))
             }
             logger.info("CityIOC \(CityIOCVersion.current) serving on \(url)")
@@ -91,12 +96,34 @@ struct Demo: AsyncParsableCommand {
 
     @OptionGroup var storage: StorageOptions
 
+    @Option(help: "Also add this many made-up past reports (for trying the statistics, and for benchmarks).")
+    var reports: Int = 0
+
+    @Option(help: "Spread the made-up reports over this many months up to now.")
+    var months: Int = 12
+
+    func validate() throws {
+        guard (0...10_000_000).contains(reports) else { throw ValidationError("--reports must be from 0 to 10000000") }
+        guard (1...120).contains(months) else { throw ValidationError("--months must be from 1 to 120") }
+    }
+
     func run() async throws {
         let runtime = try storage.runtime()
         let services = try AppServices(database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy())
+        let (reports, months) = (self.reports, self.months)
         let credentials = try await runtime.withDatabase {
             _ = try await runtime.prepareOrExit()
-            return try await DemoCity(services: services).load(hasher: services.hasher)
+            let demo = DemoCity(services: services)
+            let credentials = try await demo.load(hasher: services.hasher)
+            if reports > 0 {
+                let started = Date()
+                try await demo.loadHistory(count: reports, months: months) { done in
+                    if done % 100_000 == 0 || done == reports { Output.line("reports: \(done) of \(reports)") }
+                }
+                try await services.statistics.compactReportStatistics()
+                Output.line("added \(reports) past reports in \(Int(Date().timeIntervalSince(started))) s")
+            }
+            return credentials
         }
         Output.line(DemoCity.describe(credentials, url: "cityioc serve"))
     }

@@ -106,7 +106,7 @@ import Testing
         let delta = ReportFacts.delta(from: before, to: ReportFacts(report, calendar: calendar))
         #expect(delta.values.reduce(0, +) == 0)
         #expect(delta.filter { $0.value == -1 }.keys.allSatisfy { $0.measure == .status(.received) })
-        #expect(delta.count == 10)
+        #expect(delta.count == 10)  // received → refused, in a day and four dimensions
         #expect(YearMonth("2025-13") == nil && YearMonth("2025-1") == nil && YearMonth("2025-02")?.lastDay == CivilDay(2025, 2, 28))
         #expect(CivilDay(2024, 12, 31).next == CivilDay(2025, 1, 1) && CivilDay(2024, 2, 28).next == CivilDay(2024, 2, 29))
     }

@@ -119,4 +119,44 @@ import Testing
             #expect(!(try await staff.get("/desk?agency=so-xay-dung").text.contains(byAddress)))
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theDeskRoutesSeveralReportsAtOnceAndListsThemByDueTime(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            var ids: [String] = []
+            for place in ["Cột 3", "Cột 5", "Cột 8"] {
+                let (headers, body) = Open311RequestTests.form([
+                    ("api_key", key), ("service_code", "o-ga"), ("address_string", place), ("attribute[size]", "small"),
+                ])
+                let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+                ids.append(
+                    try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String))
+            }
+            var staff = Browser(client)
+            _ = try await staff.signIn("canbo.xaydung")
+            try await staff.get("/desk")
+            #expect(try await staff.post("/desk/assign", fields: [("id", ids[0])]).status == .forbidden)
+
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            let queue = try await desk.get("/desk")
+            #expect(queue.text.contains("name=\"id\" value=\"\(ids[0])\""))
+            // Two of three, to the category's default agency (Sở Xây dựng): classified, then assigned.
+            let moved = try await desk.post("/desk/assign", fields: [("id", ids[0]), ("id", ids[2]), ("id", "20990101-NOSUCH"), ("agency", "")])
+            #expect(moved.status == .seeOther)
+            #expect(moved.headers[.location] == "/desk?assigned=2&failed=1")
+            for (index, id) in ids.enumerated() {
+                let report = try #require(try await services.reports.report(Report.ID(id)))
+                #expect(report.workflow.status == (index == 1 ? .received : .assigned))
+                #expect(report.workflow.agency == (index == 1 ? nil : "so-xay-dung"))
+            }
+            let after = try await desk.get("/desk?assigned=2&failed=1")
+            #expect(after.text.contains("Đã chuyển 2 phản ánh"))
+            // Assigned reports now sit in the list with a running deadline, and in the agency's inbox.
+            let inbox = try await staff.get("/desk")
+            #expect(inbox.text.contains(ids[0]) && inbox.text.contains(ids[2]) && !inbox.text.contains(ids[1]))
+            #expect(try await desk.post("/desk/assign", fields: [("id", ids[1]), ("agency", "khong-ton-tai")]).status == .unprocessableContent)
+        }
+    }
 }

@@ -92,7 +92,9 @@ import Testing
             let own = try await services.statistics.reportStatistics(Self.query(.agency("ubnd-06685")), calendar: Self.calendar)
             #expect(own.overall.total == 1)
             #expect(own.overall.averageStars == 4)
-            #expect(own.overall.resolveHours(0.5) != nil)
+            #expect(own.overall.resolveHours(0.5) == nil)  // means only, per agency
+            #expect(own.overall.resolveMeanHours == 9)
+            #expect(own.overall.acceptMeanHours == 1)
             #expect(own.overall.overdueNow == 0)
             #expect(own.breakdown[.agency]?.keys.sorted() == ["ubnd-06685"])
             #expect(own.days.isEmpty)
@@ -129,7 +131,7 @@ import Testing
             let lines = csv.text.split(separator: "\r\n")
             let header =
                 "ma,ten,tiep_nhan,dang_mo,qua_han_hien_tai,da_tra_loi,dung_han,tre_han,ty_le_dung_han,"
-                + "tiep_nhan_trung_vi_gio,xu_ly_trung_vi_gio,xu_ly_p90_gio,so_danh_gia,diem_trung_binh"
+                + "tiep_nhan_tb_gio,xu_ly_tb_gio,so_danh_gia,diem_trung_binh"
             #expect(lines.first?.hasSuffix(header) == true)
             #expect(lines.contains { $0.hasPrefix("so-xay-dung,Sở Xây dựng,1,1,1,0,") })
             #expect(try await leader.get("/api/v1/reports/statistics?from=2025-13").status == .badRequest)

@@ -71,10 +71,14 @@ public struct ReportFacts: Sendable, Equatable {
     public enum Measure: Hashable, Sendable, RawRepresentable {
         case status(ReportWorkflow.Status)
         case onTime, late
-        /// Working minutes from assignment to acceptance, by bucket.
+        /// Working minutes from assignment to acceptance, by bucket (the whole city only).
         case accept
-        /// Working minutes from receipt to the answer, by bucket.
+        /// Working minutes from receipt to the answer, by bucket (the whole city only).
         case resolve
+        /// Per service, ward, agency and channel: how many were accepted, and the working
+        /// minutes taken, summed (for means; a bucket per key and month would cost more rows than
+        /// the reports themselves).
+        case accepted, acceptMinutes, resolveMinutes
         /// The citizen's rating; the bucket is the number of stars.
         case stars
 
@@ -85,6 +89,9 @@ public struct ReportFacts: Sendable, Equatable {
             case "accept": self = .accept
             case "resolve": self = .resolve
             case "stars": self = .stars
+            case "accepted": self = .accepted
+            case "accept_minutes": self = .acceptMinutes
+            case "resolve_minutes": self = .resolveMinutes
             default:
                 guard rawValue.hasPrefix("status:"), let status = ReportWorkflow.Status(rawValue: String(rawValue.dropFirst(7))) else {
                     return nil
@@ -101,6 +108,9 @@ public struct ReportFacts: Sendable, Equatable {
             case .accept: "accept"
             case .resolve: "resolve"
             case .stars: "stars"
+            case .accepted: "accepted"
+            case .acceptMinutes: "accept_minutes"
+            case .resolveMinutes: "resolve_minutes"
             }
         }
     }
@@ -138,7 +148,7 @@ public struct ReportFacts: Sendable, Equatable {
 
     public var month: String { String(format: "%04d-%02d", day.year, day.month) }
 
-    /// The counters this report adds one to.
+    /// The counters this report adds to (one, or its minutes for the sums).
     public var contributions: [Key: Int] {
         var counts: [Key: Int] = [:]
         let month = month
@@ -148,15 +158,17 @@ public struct ReportFacts: Sendable, Equatable {
             counts[Key(dimension: dimension, period: month, key: key, measure: .status(status))] = 1
             if let onTime { counts[Key(dimension: dimension, period: month, key: key, measure: onTime ? .onTime : .late)] = 1 }
             if let stars { counts[Key(dimension: dimension, period: month, key: key, measure: .stars, bucket: stars)] = 1 }
-        }
-        for (dimension, key) in [(Dimension.all, ""), (.agency, agency)] {
             if let acceptMinutes {
-                counts[Key(dimension: dimension, period: month, key: key, measure: .accept, bucket: DurationBuckets.bucket(minutes: acceptMinutes))] = 1
+                counts[Key(dimension: dimension, period: month, key: key, measure: .accepted)] = 1
+                counts[Key(dimension: dimension, period: month, key: key, measure: .acceptMinutes)] = acceptMinutes
             }
-            if let resolveMinutes {
-                counts[Key(dimension: dimension, period: month, key: key, measure: .resolve, bucket: DurationBuckets.bucket(minutes: resolveMinutes))] =
-                    1
-            }
+            if let resolveMinutes { counts[Key(dimension: dimension, period: month, key: key, measure: .resolveMinutes)] = resolveMinutes }
+        }
+        if let acceptMinutes {
+            counts[Key(dimension: .all, period: month, key: "", measure: .accept, bucket: DurationBuckets.bucket(minutes: acceptMinutes))] = 1
+        }
+        if let resolveMinutes {
+            counts[Key(dimension: .all, period: month, key: "", measure: .resolve, bucket: DurationBuckets.bucket(minutes: resolveMinutes))] = 1
         }
         return counts
     }

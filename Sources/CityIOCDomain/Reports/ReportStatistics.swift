@@ -45,6 +45,9 @@ public struct ReportTally: Sendable, Equatable {
     public var accept: [Int: Int] = [:]
     public var resolve: [Int: Int] = [:]
     public var stars: [Int: Int] = [:]
+    public var accepted = 0
+    public var acceptMinutes = 0
+    public var resolveMinutes = 0
     /// Reports of the period whose running deadline has passed now (not a counter: read live).
     public var overdueNow = 0
 
@@ -58,6 +61,9 @@ public struct ReportTally: Sendable, Equatable {
         case .accept: Self.add(count, to: &accept, bucket)
         case .resolve: Self.add(count, to: &resolve, bucket)
         case .stars: Self.add(count, to: &stars, bucket)
+        case .accepted: accepted += count
+        case .acceptMinutes: acceptMinutes += count
+        case .resolveMinutes: resolveMinutes += count
         }
     }
 
@@ -77,7 +83,11 @@ public struct ReportTally: Sendable, Equatable {
         ratings == 0 ? nil : Double(stars.reduce(0) { $0 + $1.key * $1.value }) / Double(ratings)
     }
 
-    /// Quantiles of working time, in working hours.
+    /// Mean working hours to accept and to answer.
+    public var acceptMeanHours: Double? { accepted == 0 ? nil : Double(acceptMinutes) / Double(accepted) / 60 }
+    public var resolveMeanHours: Double? { onTime + late == 0 ? nil : Double(resolveMinutes) / Double(onTime + late) / 60 }
+
+    /// Quantiles of working time, in working hours (the whole city's figures only).
     public func acceptHours(_ q: Double) -> Double? { DurationBuckets.quantile(q, of: accept).map { $0 / 60 } }
     public func resolveHours(_ q: Double) -> Double? { DurationBuckets.quantile(q, of: resolve).map { $0 / 60 } }
 }

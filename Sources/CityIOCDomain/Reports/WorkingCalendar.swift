@@ -46,7 +46,8 @@ public struct WorkingCalendar: Sendable, Equatable {
     /// Working minutes in one working day (480 with the default sessions).
     public var minutesPerDay: Int { sessions.reduce(0) { $0 + $1.minutes } }
 
-    var calendar: Calendar {
+    /// The Gregorian calendar in the city's time zone.
+    public var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar

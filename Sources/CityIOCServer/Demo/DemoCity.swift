@@ -12,6 +12,7 @@ public struct DemoCity: Sendable {
     let administration: AccountAdministration
     let catalogue: any ServiceCatalogStore
     let calendar: any CalendarStore
+    let reports: any ReportStore
 
     public init(services: AppServices) {
         organisation = services.organisation
@@ -19,6 +20,7 @@ public struct DemoCity: Sendable {
         administration = services.administration
         catalogue = services.catalogue
         calendar = services.calendar
+        reports = services.reports
     }
 
     /// One sign-in printed for people trying the demo.
@@ -174,6 +176,25 @@ public struct DemoCity: Sendable {
             name: Self.integratorKeyName, role: .integrator, agencyID: nil, context: context)
         credentials.append(Credential(role: .integrator, username: "Authorization: Bearer", secret: secret, agency: nil))
         return credentials
+    }
+
+    /// Adds `count` made-up past reports (see `ReportHistory`) received over the last `months`,
+    /// in transactions of 5,000; `progress` hears how many are stored so far.
+    public func loadHistory(
+        count: Int, months: Int, seed: UInt64 = 2025, now: Date = Date(), progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws {
+        let calendar = try await self.calendar.workingCalendar()
+        let history = ReportHistory(
+            catalogue: try await catalogue.services(includeInactive: false), wards: try await organisation.areas(AreaQuery()),
+            calendar: calendar, end: now, months: months)
+        let context = ChangeContext(principal: .system("demo"), now: now)
+        var start = 0
+        while start < count {
+            let range = start..<min(start + 5000, count)
+            try await reports.importReports(history.reports(range, seed: seed), calendar: calendar, context: context)
+            start = range.upperBound
+            progress(start)
+        }
     }
 
     /// The credentials as a block for the terminal.

@@ -91,15 +91,9 @@ extension CityStore: ReportStatisticsStore {
             let bucket = Int(try row.int("bucket"))
             let count = Int(try row.int("n"))
             if dimension != .all { statistics.breakdown[dimension, default: [:]][key, default: ReportTally()].add(measure, bucket: bucket, count: count) }
-            // Every report is counted once per dimension: the whole is one dimension's sum, with
-            // durations from the dimension that keeps them.
-            switch (dimension, measure) {
-            case (.all, _), (countedIn, .status), (countedIn, .onTime), (countedIn, .late), (countedIn, .stars):
-                statistics.overall.add(measure, bucket: bucket, count: count)
-            case (.agency, .accept), (.agency, .resolve):
-                if case .agency = query.scope { statistics.overall.add(measure, bucket: bucket, count: count) }
-            default: break
-            }
+            // Every report is counted once per dimension: the whole is one dimension's sum, and
+            // the duration buckets that only the whole city keeps.
+            if dimension == .all || dimension == countedIn { statistics.overall.add(measure, bucket: bucket, count: count) }
         }
         let perMonth = try await database.query(
             Self.counters(

@@ -6,6 +6,9 @@ public protocol ReportStore: Sendable {
     /// Stores a new report with the hash of its follow-up token; audited without the reporter's
     /// personal details, and counted in the statistics (days in `calendar`'s time zone).
     func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws
+    /// Stores many reports at once (a migration from another system, a benchmark history) in one
+    /// transaction, counted in the statistics and audited as one `report.import` entry.
+    func importReports(_ reports: [(Report, tokenHash: String)], calendar: WorkingCalendar, context: ChangeContext) async throws
     func report(_ id: Report.ID) async throws -> Report?
     func reportID(tokenHash: String) async throws -> Report.ID?
     func reports(_ query: ReportQuery) async throws -> [Report]
@@ -27,13 +30,23 @@ public struct ReportQuery: Sendable, Equatable {
     public var statuses: Set<ReportWorkflow.Status>?
     public var since: Date?
     public var until: Date?
+    /// True: only reports with a deadline running (at an agency); false: only those without.
+    public var deadlineRunning: Bool?
+    public var order: Order
     public var limit: Int
     public var offset: Int
+
+    public enum Order: Sendable, Equatable {
+        /// Newest first.
+        case newest
+        /// The running deadline first due first (use with `deadlineRunning: true`).
+        case due
+    }
 
     public init(
         scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, ward: Area.Code? = nil, agency: Agency.ID? = nil,
         statuses: Set<ReportWorkflow.Status>? = nil,
-        since: Date? = nil, until: Date? = nil, limit: Int = 1000, offset: Int = 0
+        since: Date? = nil, until: Date? = nil, deadlineRunning: Bool? = nil, order: Order = .newest, limit: Int = 1000, offset: Int = 0
     ) {
         self.scope = scope
         self.ids = ids
@@ -43,6 +56,8 @@ public struct ReportQuery: Sendable, Equatable {
         self.statuses = statuses
         self.since = since
         self.until = until
+        self.deadlineRunning = deadlineRunning
+        self.order = order
         self.limit = max(1, min(limit, 1000))
         self.offset = max(0, offset)
     }
@@ -92,6 +107,47 @@ extension CityStore: ReportStore {
             }, context: context)
     }
 
+    public func importReports(_ reports: [(Report, tokenHash: String)], calendar: WorkingCalendar, context: ChangeContext) async throws {
+        guard !reports.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        var counts: [ReportFacts.Key: Int] = [:]
+        var statements: [SQL] = []
+        let columns = """
+            id, token_hash, service_code, status, description, address, address_id, ward_code, agency_id, channel, reporter, attributes, \
+            media_url, latitude, longitude, requested_at, updated_at, expected_at, workflow
+            """
+        var start = 0
+        while start < reports.count {
+            let chunk = reports[start..<min(start + 200, reports.count)]
+            var sql = SQL("INSERT INTO reports (\(columns)) VALUES ")
+            sql.text += chunk.map { _ in "(" + Array(repeating: "?", count: 19).joined(separator: ", ") + ")" }.joined(separator: ", ")
+            for (report, tokenHash) in chunk {
+                sql.binds += [
+                    .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue), .text(report.workflow.status.rawValue),
+                    .text(report.description), SQLValue(report.address), SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue),
+                    SQLValue(report.workflow.agency?.rawValue), .text(report.channel.rawValue),
+                    .text(String(decoding: try encoder.encode(report.reporter), as: UTF8.self)),
+                    .text(String(decoding: try encoder.encode(report.attributes), as: UTF8.self)), SQLValue(report.mediaURL),
+                    SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
+                    SQLValue(report.workflow.openDeadline?.due), .text(String(decoding: try encoder.encode(report.workflow), as: UTF8.self)),
+                ]
+                for (key, count) in ReportFacts(report, calendar: calendar).contributions { counts[key, default: 0] += count }
+            }
+            statements.append(sql)
+            start = chunk.endIndex
+        }
+        let all = statements + Self.statisticsDelta(counts)
+        let summary = "{\"count\":\(reports.count),\"first\":\"\(reports[0].0.id.rawValue)\"}"
+        try await database.perform(
+            Mutation { _ in
+                Plan(
+                    statements: all,
+                    audit: AuditDraft(action: "report.import", entityType: "report", entityID: reports[0].0.id.rawValue, before: nil, after: summary),
+                    result: ())
+            }, context: context)
+    }
+
     public func report(_ id: Report.ID) async throws -> Report? {
         try await database.query(SQL("SELECT \(Self.reportColumns) FROM reports WHERE id = ?", [.text(id.rawValue)])).first.map(Self.report)
     }
@@ -123,7 +179,12 @@ extension CityStore: ReportStore {
         }
         if let since = query.since { sql.append(" AND requested_at >= ?", .date(since)) }
         if let until = query.until { sql.append(" AND requested_at <= ?", .date(until)) }
-        sql.append(" ORDER BY requested_at DESC, id LIMIT \(query.limit) OFFSET \(query.offset)")
+        if let running = query.deadlineRunning { sql.append(running ? " AND expected_at IS NOT NULL" : " AND expected_at IS NULL") }
+        switch query.order {
+        case .newest: sql.append(" ORDER BY requested_at DESC, id")
+        case .due: sql.append(" ORDER BY expected_at, id")
+        }
+        sql.append(" LIMIT \(query.limit) OFFSET \(query.offset)")
         return try await database.query(sql).map(Self.report)
     }
 

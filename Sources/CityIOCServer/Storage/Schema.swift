@@ -147,7 +147,8 @@ public enum Schema {
             CREATE INDEX reports_ward ON reports(ward_code);
             """)
 
-    /// Counters behind the report statistics (see `ReportFacts`): each write appends its
+    /// Indexes for the queue by due time, an agency's inbox and the updates feed, and the
+    /// counters behind the report statistics (see `ReportFacts`): each write appends its
     /// changes to `report_stats_delta` (no row is contended), and a background job folds them
     /// into `report_stats`; readers add up both. Filled from the existing reports when applied.
     static let reportStatistics = Migration(
@@ -161,6 +162,8 @@ public enum Schema {
                 id INTEGER PRIMARY KEY, dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL,
                 measure TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL);
             CREATE INDEX reports_due ON reports(expected_at);
+            CREATE INDEX reports_agency_due ON reports(agency_id, expected_at);
+            CREATE INDEX reports_updated ON reports(updated_at);
             """,
         postgres: """
             CREATE TABLE report_stats (
@@ -171,5 +174,7 @@ public enum Schema {
                 id BIGSERIAL PRIMARY KEY, dimension TEXT NOT NULL, period TEXT NOT NULL, key TEXT NOT NULL,
                 measure TEXT NOT NULL, bucket INTEGER NOT NULL, n BIGINT NOT NULL);
             CREATE INDEX reports_due ON reports(expected_at);
+            CREATE INDEX reports_agency_due ON reports(agency_id, expected_at);
+            CREATE INDEX reports_updated ON reports(updated_at);
             """)
 }

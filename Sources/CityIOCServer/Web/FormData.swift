@@ -22,6 +22,9 @@ public struct FormData: Sendable {
 
     public subscript(name: String) -> String? { fields[name]?.first }
 
+    /// Every value of a repeated field (checkboxes).
+    public func all(_ name: String) -> [String] { fields[name] ?? [] }
+
     /// The field trimmed, nil when missing or blank.
     public func text(_ name: String) -> String? {
         guard let value = self[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }

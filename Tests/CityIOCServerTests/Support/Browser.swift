@@ -24,9 +24,15 @@ struct Browser {
     /// Posts a form with the page's CSRF token unless `csrf: false`.
     @discardableResult
     mutating func post(_ uri: String, form: [String: String], csrf includeToken: Bool = true) async throws -> TestResponse {
-        var fields = form
-        if includeToken, let csrf { fields["_csrf"] = csrf }
-        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        try await post(uri, fields: form.map { ($0.key, $0.value) }, csrf: includeToken)
+    }
+
+    /// Posts fields in order, repeated names allowed (checkboxes).
+    @discardableResult
+    mutating func post(_ uri: String, fields: [(String, String)], csrf includeToken: Bool = true) async throws -> TestResponse {
+        var fields = fields
+        if includeToken, let csrf { fields.append(("_csrf", csrf)) }
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         var headers = HTTPFields()
         headers[.contentType] = "application/x-www-form-urlencoded"
         return try await send(uri, method: .post, headers: headers, body: ByteBuffer(string: body))

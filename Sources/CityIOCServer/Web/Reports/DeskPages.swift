@@ -11,6 +11,7 @@ struct DeskPages {
         router.on(.get, "/desk", .permission(.viewReports), use: queue)
         router.on(.get, "/reports/:id", .permission(.viewReports), use: detail)
         router.on(.post, "/reports/:id/step", .permission(.viewReports), use: step)
+        router.on(.post, "/desk/assign", .permission(.useDesk), use: bulkAssign)
     }
 
     static func statusText(_ status: ReportWorkflow.Status) -> Text {
@@ -49,68 +50,169 @@ struct DeskPages {
         }
     }
 
+    static let pageSize = 200
+
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let chrome = services.chrome(context, "/desk")
+        let language = chrome.language
         let scope = AccessPolicy.scope(for: context.principal)
+        let desk = AccessPolicy.allows(context.principal, .useDesk)
         let q = request.uri.queryParameters
         func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let showClosed = value("closed") != nil
+        let page = max(0, min(Int(value("page") ?? "0") ?? 0, 10_000))
         let statuses = Set(ReportWorkflow.Status.allCases.filter { showClosed ? !$0.isOpen : $0.isOpen })
-        let reports = try await services.reports.reports(
+        func query(deadline: Bool?, order: ReportQuery.Order) -> ReportQuery {
             ReportQuery(
                 scope: scope, service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) },
-                agency: value("agency").map { Agency.ID($0) }, statuses: statuses, limit: 500))
+                agency: value("agency").map { Agency.ID($0) }, statuses: statuses, deadlineRunning: deadline, order: order,
+                limit: Self.pageSize, offset: page * Self.pageSize)
+        }
+        // Open: reports with a deadline running, most urgent first; then those waiting for the
+        // centre (new, returned, escalated, answered and not yet published), newest first.
+        // Each list is read in index order, a page at a time, however many reports there are.
+        let running = showClosed ? [] : try await services.reports.reports(query(deadline: true, order: .due))
+        let waiting = try await services.reports.reports(query(deadline: showClosed ? nil : false, order: .newest))
         let calendar = try await services.calendar.workingCalendar()
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let areas = Dictionary(uniqueKeysWithValues: try await services.organisation.areas(AreaQuery(includeInactive: true)).map { ($0.code, $0) })
-        // Most urgent first: running deadlines by due time, then the rest by arrival.
-        let sorted = reports.sorted { a, b in
-            switch (a.workflow.openDeadline?.due, b.workflow.openDeadline?.due) {
-            case let (x?, y?): return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return a.requestedAt > b.requestedAt
+        let agencies = try await services.organisation.agencies(AgencyQuery())
+        let assignable: Set<ReportWorkflow.Status> = [.received, .classified, .returned, .escalated, .reopened]
+        func rows(_ reports: [Report], selectable: Bool) -> [HTML] {
+            reports.map { report in
+                let service = catalogue[report.service]
+                let pick: HTML =
+                    selectable && assignable.contains(report.workflow.status)
+                    ? "<td><input type=\"checkbox\" name=\"id\" value=\"\(report.id.rawValue)\" aria-label=\"\(report.id.rawValue)\"></td>"
+                    : (selectable ? "<td></td>" : "")
+                return """
+                    <tr>\(pick)<td><a href="/reports/\(report.id.rawValue)">\(report.id.rawValue)</a></td><td>\(chrome.format.dateTime(report.requestedAt))</td>
+                    <td>\((language == .en ? service?.nameEn : service?.name) ?? report.service.rawValue)</td>
+                    <td class="hide-narrow">\(report.wardCode.flatMap { areas[$0]?.name } ?? report.address ?? "—")</td>
+                    <td>\(Self.statusText(report.workflow.status)(language))</td>
+                    <td>\(Self.standingTag(report.workflow.openDeadline, calendar: calendar, chrome: chrome))</td></tr>
+                    """
             }
         }
-        let rows: [HTML] = sorted.map { report in
-            let service = catalogue[report.service]
+        func table(_ rows: [HTML], selectable: Bool) -> HTML {
+            let pickHead: HTML = selectable ? "<th><span class=\"visually-hidden\">✓</span></th>" : ""
+            let columns = selectable ? 7 : 6
             return """
-                <tr><td><a href="/reports/\(report.id.rawValue)">\(report.id.rawValue)</a></td><td>\(chrome.format.dateTime(report.requestedAt))</td>
-                <td>\((chrome.language == .en ? service?.nameEn : service?.name) ?? report.service.rawValue)</td>
-                <td class="hide-narrow">\(report.wardCode.flatMap { areas[$0]?.name } ?? report.address ?? "—")</td>
-                <td>\(Self.statusText(report.workflow.status)(chrome.language))</td>
-                <td>\(Self.standingTag(report.workflow.openDeadline, calendar: calendar, chrome: chrome))</td></tr>
+                <div class="table-wrap"><table>
+                <thead><tr>\(pickHead)<th>\(chrome.t(.code))</th><th>\(Text(vi: "Tiếp nhận", en: "Received")(language))</th><th>\(Text(vi: "Lĩnh vực", en: "Service")(language))</th><th class="hide-narrow">\(Text(vi: "Địa bàn", en: "Place")(language))</th><th>\(chrome.t(.status))</th><th>\(Text(vi: "Hạn", en: "Due")(language))</th></tr></thead>
+                <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: columns) : HTML.join(rows))</tbody>
+                </table></div>
                 """
         }
-        let title = Text(vi: "Phản ánh hiện trường", en: "Citizen reports")(chrome.language)
+        let title = Text(vi: "Phản ánh hiện trường", en: "Citizen reports")(language)
         let toggle: HTML =
             showClosed
-            ? "<a class=\"button secondary\" href=\"/desk\">\(Text(vi: "Đang mở", en: "Open")(chrome.language))</a>"
-            : "<a class=\"button secondary\" href=\"/desk?closed=1\">\(Text(vi: "Đã đóng", en: "Closed")(chrome.language))</a>"
+            ? "<a class=\"button secondary\" href=\"/desk\">\(Text(vi: "Đang mở", en: "Open")(language))</a>"
+            : "<a class=\"button secondary\" href=\"/desk?closed=1\">\(Text(vi: "Đã đóng", en: "Closed")(language))</a>"
         let wards = areas.values.filter { $0.level.isCommuneLevel && $0.active }.sorted { $0.name < $1.name }.map { ($0.code.rawValue, $0.name) }
         let serviceOptions = catalogue.values.sorted { $0.name < $1.name }
-            .map { ($0.code.rawValue, chrome.language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name) }
-        var agencyFilter: HTML = ""
-        if scope == .all {
-            let agencies = try await services.organisation.agencies(AgencyQuery())
-            agencyFilter =
-                "<label>\(chrome.t(.agency))\(Widgets.select(name: "agency", options: Widgets.agencyOptions(agencies, language: chrome.language), selected: value("agency"), blank: chrome.t(.all)))</label>"
+            .map { ($0.code.rawValue, language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name) }
+        let agencyOptions = Widgets.agencyOptions(agencies, language: language)
+        let agencyFilter: HTML =
+            scope == .all
+            ? "<label>\(chrome.t(.agency))\(Widgets.select(name: "agency", options: agencyOptions, selected: value("agency"), blank: chrome.t(.all)))</label>"
+            : ""
+        var sections: [HTML] = []
+        if !showClosed {
+            sections.append(
+                "<h2>\(Text(vi: "Đang trong hạn xử lý (hạn gần nhất trước)", en: "With a deadline running (soonest first)")(language))</h2>\(table(rows(running, selectable: false), selectable: false))"
+            )
+        }
+        let waitingHeading =
+            showClosed
+            ? Text(vi: "Đã đóng (mới nhất trước)", en: "Closed (newest first)")
+            : Text(vi: "Chờ trung tâm xử lý (mới nhất trước)", en: "Waiting for the centre (newest first)")
+        if desk && !showClosed {
+            // Several reports routed at once: each is classified first if it needs to be.
+            sections.append(
+                """
+                <h2>\(waitingHeading(language))</h2>
+                <form method="post" action="/desk/assign">\(chrome.csrfField)
+                \(table(rows(waiting, selectable: true), selectable: true))
+                <div class="filters panel"><label>\(Text(vi: "Chuyển các phản ánh đã chọn cho", en: "Assign the selected reports to")(language))\(Widgets.select(name: "agency", options: agencyOptions, selected: nil, blank: Text(vi: "đơn vị mặc định của từng lĩnh vực", en: "each category's default agency")(language)))</label>
+                <button type="submit">\(Text(vi: "Chuyển xử lý", en: "Assign")(language))</button></div>
+                </form>
+                """)
+        } else {
+            sections.append("<h2>\(waitingHeading(language))</h2>\(table(rows(waiting, selectable: false), selectable: false))")
+        }
+        var flash: Flash?
+        if let done = value("assigned").flatMap(Int.init) {
+            let failed = value("failed").flatMap(Int.init) ?? 0
+            flash = Flash(
+                kind: failed == 0 ? .ok : .error,
+                message: Text(
+                    vi: "Đã chuyển \(done) phản ánh." + (failed > 0 ? " \(failed) phản ánh không chuyển được (chưa có đơn vị mặc định hoặc đã thay đổi trạng thái)." : ""),
+                    en: "\(done) reports assigned." + (failed > 0 ? " \(failed) could not be (no default agency, or their state changed)." : ""))(language))
+        }
+        var pager: [HTML] = []
+        var params = URLComponents()
+        params.queryItems = ["service", "ward", "agency", "closed"].compactMap { name in value(name).map { URLQueryItem(name: name, value: $0) } }
+        func link(_ page: Int) -> String {
+            var copy = params
+            copy.queryItems = (copy.queryItems ?? []) + [URLQueryItem(name: "page", value: String(page))]
+            return "/desk?" + (copy.percentEncodedQuery ?? "")
+        }
+        if page > 0 { pager.append("<a class=\"button secondary\" href=\"\(link(page - 1))\">← \(Text(vi: "Trang trước", en: "Previous")(language))</a>") }
+        if running.count == Self.pageSize || waiting.count == Self.pageSize {
+            pager.append("<a class=\"button secondary\" href=\"\(link(page + 1))\">\(Text(vi: "Trang sau", en: "Next")(language)) →</a>")
         }
         let body: HTML = """
-            <div class="toolbar"><h1>\(title)</h1>\(toggle)</div>
+            <div class="toolbar"><h1>\(title)</h1><div><a class="button secondary" href="/stats">\(Text(vi: "Thống kê", en: "Statistics")(language))</a> \(toggle)</div></div>
             <form class="filters" method="get" action="/desk" role="search">
             \(showClosed ? HTML(raw: "<input type=\"hidden\" name=\"closed\" value=\"1\">") : "")
-            <label>\(Text(vi: "Lĩnh vực", en: "Service")(chrome.language))\(Widgets.select(name: "service", options: serviceOptions, selected: value("service"), blank: chrome.t(.all)))</label>
-            <label>\(Text(vi: "Phường, xã", en: "Ward")(chrome.language))\(Widgets.select(name: "ward", options: wards, selected: value("ward"), blank: chrome.t(.all)))</label>
+            <label>\(Text(vi: "Lĩnh vực", en: "Service")(language))\(Widgets.select(name: "service", options: serviceOptions, selected: value("service"), blank: chrome.t(.all)))</label>
+            <label>\(Text(vi: "Phường, xã", en: "Ward")(language))\(Widgets.select(name: "ward", options: wards, selected: value("ward"), blank: chrome.t(.all)))</label>
             \(agencyFilter)
             <button type="submit">\(chrome.t(.filter))</button>
             </form>
-            <div class="table-wrap"><table>
-            <thead><tr><th>\(chrome.t(.code))</th><th>\(Text(vi: "Tiếp nhận", en: "Received")(chrome.language))</th><th>\(Text(vi: "Lĩnh vực", en: "Service")(chrome.language))</th><th class="hide-narrow">\(Text(vi: "Địa bàn", en: "Place")(chrome.language))</th><th>\(chrome.t(.status))</th><th>\(Text(vi: "Hạn", en: "Due")(chrome.language))</th></tr></thead>
-            <tbody>\(rows.isEmpty ? Widgets.empty(chrome.language, columns: 6) : HTML.join(rows))</tbody>
-            </table></div>
+            \(HTML.join(sections))
+            <div class="pager">\(HTML.join(pager, separator: " "))</div>
             """
-        return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
+        return Layout(chrome: chrome, title: title, flash: flash, body: body).render()
+    }
+
+    /// Bulk routing from the queue: each selected report is classified (keeping its category and
+    /// priority) when it needs to be, then assigned to the chosen agency or its category's
+    /// default agency. Each report is its own audited step; one that cannot move is counted, not
+    /// fatal.
+    @Sendable func bulkAssign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData(request: request, context: context)
+        let ids = Array(Set(form.all("id").filter { !$0.isEmpty })).prefix(Self.pageSize)
+        let chosen = form["agency"].flatMap { $0.isEmpty ? nil : Agency.ID($0) }
+        if let chosen, try await services.organisation.agency(chosen) == nil {
+            throw ValidationError(field: "agency", reason: .unknownReference)
+        }
+        let calendar = try await services.calendar.workingCalendar()
+        var done = 0
+        var failed = 0
+        for id in ids {
+            do {
+                guard let report = try await services.reports.report(Report.ID(id)) else { throw StoreError.notFound }
+                let service = try await services.catalogue.service(report.service)
+                guard let agency = chosen ?? service?.defaultAgency else { throw ValidationError(field: "agency", reason: .required) }
+                let workflow = ReportWorkflow.Context(actor: context.principal, now: Date(), calendar: calendar, terms: service?.terms ?? .standard)
+                if [.received, .reopened].contains(report.workflow.status) {
+                    _ = try await services.reports.transition(
+                        report.id, .classify(service: report.service.rawValue, priority: report.workflow.priority), workflow: workflow,
+                        context: context.changeContext)
+                }
+                _ = try await services.reports.transition(report.id, .assign(agency: agency), workflow: workflow, context: context.changeContext)
+                done += 1
+            } catch is WorkflowError {
+                failed += 1
+            } catch is ValidationError {
+                failed += 1
+            } catch StoreError.notFound {
+                failed += 1
+            }
+        }
+        return .seeOther("/desk?assigned=\(done)&failed=\(failed)")
     }
 
     /// A report the viewer may see, or not found: another agency's report does not exist for them.

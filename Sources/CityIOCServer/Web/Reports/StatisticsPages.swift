@@ -145,9 +145,11 @@ struct StatisticsPages {
         var averageStars: Double?
         var stars: [String: Int]
 
+        /// Median and 90th percentile for the whole city; the mean everywhere.
         struct Quantiles: Encodable, Sendable {
             var median: Double?
             var p90: Double?
+            var mean: Double?
         }
 
         init(_ tally: ReportTally, key: String? = nil, name: String? = nil) {
@@ -161,8 +163,10 @@ struct StatisticsPages {
             onTime = tally.onTime
             late = tally.late
             onTimeRate = tally.onTimeRate.map(Self.round)
-            acceptHours = Quantiles(median: tally.acceptHours(0.5).map(Self.round), p90: tally.acceptHours(0.9).map(Self.round))
-            resolveHours = Quantiles(median: tally.resolveHours(0.5).map(Self.round), p90: tally.resolveHours(0.9).map(Self.round))
+            acceptHours = Quantiles(
+                median: tally.acceptHours(0.5).map(Self.round), p90: tally.acceptHours(0.9).map(Self.round), mean: tally.acceptMeanHours.map(Self.round))
+            resolveHours = Quantiles(
+                median: tally.resolveHours(0.5).map(Self.round), p90: tally.resolveHours(0.9).map(Self.round), mean: tally.resolveMeanHours.map(Self.round))
             ratings = tally.ratings
             averageStars = tally.averageStars.map(Self.round)
             stars = Dictionary(uniqueKeysWithValues: tally.stars.map { (String($0.key), $0.value) })
@@ -237,18 +241,18 @@ struct StatisticsPages {
                 language == .vi
                     ? [
                         "ma", "ten", "tiep_nhan", "dang_mo", "qua_han_hien_tai", "da_tra_loi", "dung_han", "tre_han", "ty_le_dung_han",
-                        "tiep_nhan_trung_vi_gio", "xu_ly_trung_vi_gio", "xu_ly_p90_gio", "so_danh_gia", "diem_trung_binh",
+                        "tiep_nhan_tb_gio", "xu_ly_tb_gio", "so_danh_gia", "diem_trung_binh",
                     ]
                     : [
                         "key", "name", "received", "open", "overdue_now", "answered", "on_time", "late", "on_time_rate",
-                        "accept_median_hours", "resolve_median_hours", "resolve_p90_hours", "ratings", "average_stars",
+                        "accept_mean_hours", "resolve_mean_hours", "ratings", "average_stars",
                     ])
             func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
             for (key, tally) in Self.rows(statistics, dimension) {
                 lines.append([
                     key, names.name(dimension, key), String(tally.total), String(tally.open), String(tally.overdueNow), String(tally.answered),
-                    String(tally.onTime), String(tally.late), number(tally.onTimeRate), number(tally.acceptHours(0.5)),
-                    number(tally.resolveHours(0.5)), number(tally.resolveHours(0.9)), String(tally.ratings), number(tally.averageStars),
+                    String(tally.onTime), String(tally.late), number(tally.onTimeRate), number(tally.acceptMeanHours),
+                    number(tally.resolveMeanHours), String(tally.ratings), number(tally.averageStars),
                 ])
             }
         }
@@ -287,13 +291,22 @@ struct StatisticsPages {
             let kind = value >= 0.9 ? "ok" : value >= 0.7 ? "warn" : "bad"
             return "<span class=\"tag \(kind)\">\(percent(value))</span>"
         }
+        // The whole city has medians and p90; an agency's own figures have means.
+        let durationCard: HTML =
+            overall.resolveHours(0.5) != nil
+            ? """
+            <div class="card"><div class="value">\(hours(overall.resolveHours(0.5)))</div><div class="label">\(Text(vi: "Thời gian xử lý (trung vị, giờ làm việc)", en: "Time to answer (median, working hours)")(language)) · p90 \(hours(overall.resolveHours(0.9)))</div></div>
+            """
+            : """
+            <div class="card"><div class="value">\(hours(overall.resolveMeanHours))</div><div class="label">\(Text(vi: "Thời gian xử lý (trung bình, giờ làm việc)", en: "Time to answer (mean, working hours)")(language))</div></div>
+            """
         let cards: HTML = """
             <div class="cards">
             <div class="card"><div class="value">\(f.integer(overall.total))</div><div class="label">\(Text(vi: "Phản ánh tiếp nhận", en: "Reports received")(language))</div></div>
             <div class="card"><div class="value">\(f.integer(overall.open))</div><div class="label">\(Text(vi: "Đang chờ xử lý", en: "Still open")(language))</div></div>
             <div class="card\(HTML(raw: overall.overdueNow > 0 ? " alert" : ""))"><div class="value">\(f.integer(overall.overdueNow))</div><div class="label">\(Text(vi: "Đang quá hạn", en: "Overdue now")(language))</div></div>
             <div class="card"><div class="value">\(percent(overall.onTimeRate))</div><div class="label">\(Text(vi: "Trả lời đúng hạn", en: "Answered on time")(language)) (\(f.integer(overall.onTime + overall.late)))</div></div>
-            <div class="card"><div class="value">\(hours(overall.resolveHours(0.5)))</div><div class="label">\(Text(vi: "Thời gian xử lý (trung vị, giờ làm việc)", en: "Time to answer (median, working hours)")(language)) · p90 \(hours(overall.resolveHours(0.9)))</div></div>
+            \(durationCard)
             <div class="card"><div class="value">\(overall.averageStars.map { f.decimal($0, places: 1) + " ★" } ?? "—")</div><div class="label">\(Text(vi: "Mức hài lòng", en: "Satisfaction")(language)) (\(f.integer(overall.ratings)) \(Text(vi: "đánh giá", en: "ratings")(language)))</div></div>
             </div>
             """
@@ -320,14 +333,14 @@ struct StatisticsPages {
                     <tr><td>\(link)</td><td class="num">\(f.integer(tally.total))</td><td class="num">\(f.integer(tally.open))</td>
                     <td class="num">\(tally.overdueNow > 0 ? HTML(raw: "<span class=\"tag bad\">") : "")\(f.integer(tally.overdueNow))\(tally.overdueNow > 0 ? HTML(raw: "</span>") : "")</td>
                     <td class="num">\(f.integer(tally.answered))</td><td class="num">\(rateTag(tally.onTimeRate))</td>
-                    <td class="num">\(hours(tally.resolveHours(0.5)))</td><td class="num">\(tally.averageStars.map { f.decimal($0, places: 1) } ?? "—")</td></tr>
+                    <td class="num">\(hours(tally.resolveMeanHours))</td><td class="num">\(tally.averageStars.map { f.decimal($0, places: 1) } ?? "—")</td></tr>
                     """
             }
             tables.append(
                 """
                 <section class="panel"><div class="toolbar"><h2>\(heading(language))</h2><a class="button secondary" href="/api/v1/reports/statistics.csv?by=\(dimension.rawValue)&amp;from=\(period.from.description)&amp;to=\(period.to.description)" download>CSV</a></div>
                 <div class="table-wrap"><table>
-                <thead><tr><th></th><th class="num">\(Text(vi: "Tiếp nhận", en: "Received")(language))</th><th class="num">\(Text(vi: "Đang mở", en: "Open")(language))</th><th class="num">\(Text(vi: "Quá hạn", en: "Overdue")(language))</th><th class="num">\(Text(vi: "Đã trả lời", en: "Answered")(language))</th><th class="num">\(Text(vi: "Đúng hạn", en: "On time")(language))</th><th class="num">\(Text(vi: "Xử lý (trung vị)", en: "Answer (median)")(language))</th><th class="num">★</th></tr></thead>
+                <thead><tr><th></th><th class="num">\(Text(vi: "Tiếp nhận", en: "Received")(language))</th><th class="num">\(Text(vi: "Đang mở", en: "Open")(language))</th><th class="num">\(Text(vi: "Quá hạn", en: "Overdue")(language))</th><th class="num">\(Text(vi: "Đã trả lời", en: "Answered")(language))</th><th class="num">\(Text(vi: "Đúng hạn", en: "On time")(language))</th><th class="num">\(Text(vi: "Xử lý (TB)", en: "Answer (mean)")(language))</th><th class="num">★</th></tr></thead>
                 <tbody>\(body.isEmpty ? Widgets.empty(language, columns: 8) : HTML.join(body))</tbody></table></div></section>
                 """)
         }
@@ -348,7 +361,7 @@ struct StatisticsPages {
             <label>\(Text(vi: "Chia theo", en: "Per")(language))\(Widgets.select(name: "grain", options: [("day", Text(vi: "Ngày", en: "Day")(language)), ("week", Text(vi: "Tuần", en: "Week")(language)), ("month", Text(vi: "Tháng", en: "Month")(language))], selected: period.grain.rawValue))</label>
             <button type="submit">\(chrome.t(.filter))</button>
             </form>
-            <p class="hint">\(Text(vi: "Phản ánh được tính theo tháng tiếp nhận; trạng thái là trạng thái hiện tại. Thời gian tính theo giờ làm việc (trừ ngày nghỉ, lễ); trung vị và p90 sai số dưới 2,5 %.", en: "Reports count in the month they were received, in their current status. Times are working hours (weekends and holidays left out); medians and p90 are within 2.5 %.")(language))</p>
+            <p class="hint">\(Text(vi: "Phản ánh được tính theo tháng tiếp nhận; trạng thái là trạng thái hiện tại. Thời gian tính theo giờ làm việc (trừ ngày nghỉ, lễ); trung vị và p90 (toàn tỉnh) sai số dưới 2,5 %; các bảng dùng trung bình.", en: "Reports count in the month they were received, in their current status. Times are working hours (weekends and holidays left out); the city's median and p90 are within 2.5 %; tables show means.")(language))</p>
             \(cards)
             <section class="panel"><div class="toolbar"><h2>\(Text(vi: "Diễn biến", en: "Over time")(language))</h2><a class="button secondary" href="/api/v1/reports/statistics.csv?by=period&amp;from=\(period.from.description)&amp;to=\(period.to.description)&amp;grain=\(grain.rawValue)" download>CSV</a></div>\(chart)</section>
             \(HTML.join(tables))

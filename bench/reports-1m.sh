@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Citizen reports at scale: a database holding COUNT past reports (default 1,000,000, received
+# over 24 months, made by `cityioc demo --reports`, each through the real workflow), then with wrk:
+# the operator queue, an agency's inbox, Open311 `GET requests.json` with filters, the statistics
+# page and API for a year, and new reports posted through Open311, against the `/health`
+# baseline of the same run.
+#
+#   swift build -c release --product cityioc
+#   bench/reports-1m.sh [BIN] [COUNT] [seconds]   # SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set
+set -euo pipefail
+BIN="${1:-.build/release/cityioc}"
+COUNT="${2:-1000000}"
+SECONDS_PER_RUN="${3:-10}"
+PORT=18493
+WORK=$(mktemp -d /tmp/cityioc-bench-reports.XXXXXX)
+trap 'stop_server; rm -rf "$WORK"' EXIT
+pid=0
+
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# signin USER: prints the Cookie header value of a new session of the demo account USER.
+signin() {
+  local password jar="$WORK/jar-$1" csrf
+  password=$(awk -v u="$1" '$2 == u {print $3}' "$WORK/$engine.out")
+  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$password" \
+    --data-urlencode "_csrf=$csrf" "http://127.0.0.1:$PORT/login"
+  awk '$6 == "cityioc_session" {print "cityioc_session=" $7}' "$jar"
+}
+
+bench_engine() {
+  engine=$1
+  local args=(--data "$WORK/$engine")
+  [ -n "${2:-}" ] && args=(--database "$2")
+  local started=$SECONDS
+  CITYIOC_LOG_LEVEL=warning "$BIN" demo "${args[@]}" --reports "$COUNT" --months 24 >/dev/null
+  echo "| $engine | seeding $COUNT reports (\`cityioc demo --reports $COUNT --months 24\`) | $((SECONDS - started)) s |  |  |  |"
+  start_demo "$WORK/$engine" "${2:-}"
+  local operator leader key url="http://127.0.0.1:$PORT"
+  operator=$(signin dieuhanh)
+  leader=$(signin lanhdao)
+  agency=$(signin canbo.xaydung)
+  key=$(awk '$1 == "integrator" {print $4}' "$WORK/$engine.out")
+  cat >"$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "api_key=$key&service_code=o-ga&lat=20.949&long=107.047&attribute%5Bsize%5D=large&description=%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn&email=a%40example.vn"
+LUA
+  wrk_row "$engine" "baseline: /health" -- "$url/health"
+  wrk_row "$engine" "operator queue /desk (open reports, by due time)" -- -H "Cookie: $operator" "$url/desk"
+  wrk_row "$engine" "agency inbox /desk as Sở Xây dựng" -- -H "Cookie: $agency" "$url/desk"
+  wrk_row "$engine" "GET requests.json?service_code=o-ga&status=open" -- "$url/open311/v2/requests.json?service_code=o-ga&status=open"
+  wrk_row "$engine" "GET requests.json?service_code=ngap-ung&start_date=…&end_date=… (one week)" -- \
+    "$url/open311/v2/requests.json?service_code=ngap-ung&start_date=$(date -u -d '14 days ago' +%Y-%m-%dT00:00:00Z)&end_date=$(date -u -d '7 days ago' +%Y-%m-%dT00:00:00Z)"
+  wrk_row "$engine" "statistics page /stats?period=year" -- -H "Cookie: $leader" "$url/stats?period=year"
+  wrk_row "$engine" "statistics API, last 12 months" -- -H "Cookie: $leader" "$url/api/v1/reports/statistics?period=12m"
+  wrk_row "$engine" "POST requests.json (new report)" -- -s "$WORK/post.lua" "$url/open311/v2/requests.json"
+  stop_server
+}
+
+echo "| engine | what | requests/s | p50 | p99 | non-2xx |"
+echo "| --- | --- | --- | --- | --- | --- |"
+on_both_engines bench_engine
