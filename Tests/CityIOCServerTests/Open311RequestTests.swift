@@ -89,6 +89,73 @@ import Testing
             #expect(badDate.status == .badRequest)
             let badStatus = try await client.execute(uri: "/open311/v2/requests.xml?status=pending", method: .get)
             #expect(badStatus.text.contains("<errors><error><code>400</code>"))
+
+            // Paging: newest first, two per page.
+            func listed(_ query: String) async throws -> [[String: Any]] {
+                let response = try await client.execute(uri: "/open311/v2/requests.json?\(query)", method: .get)
+                return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
+            }
+            let first = try await listed("page_size=2").compactMap { $0["service_request_id"] as? String }
+            let second = try await listed("page_size=2&page=2").compactMap { $0["service_request_id"] as? String }
+            #expect(first.count == 2 && second.count == 1)
+            #expect(Set(first + second) == Set(ids))
+            for bad in ["page_size=0", "page_size=1001", "page=0", "page=x", "extensions=maybe"] {
+                #expect(try await client.execute(uri: "/open311/v2/requests.json?\(bad)", method: .get).status == .badRequest, "\(bad)")
+            }
+            // Extended attributes: never the reporter, always the channel, status detail and answers.
+            let extended = try #require(try await listed("extensions=true&service_request_id=\(ids[0])").first)
+            let attributes = try #require(extended["extended_attributes"] as? [String: Any])
+            #expect(attributes["channel"] as? String == "open311")
+            #expect(attributes["detailed_status"] as? String == "received")
+            #expect(attributes["priority"] as? String == "normal")
+            #expect((attributes["attributes"] as? [[String: Any]])?.first?["code"] as? String == "size")
+            #expect(try await listed("service_request_id=\(ids[0])").first?["extended_attributes"] == nil)
+            let xml = try await client.execute(uri: "/open311/v2/requests/\(ids[0]).xml?extensions=true", method: .get)
+            #expect(xml.text.contains("<extended_attributes><channel>open311</channel>"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func updatesAreListedAsFixMyStreetReadsThem(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Self.prepare(services)
+            let (headers, body) = Self.form([("api_key", key), ("service_code", "o-ga"), ("address_string", "Cột 8"), ("attribute[size]", "small")])
+            let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            let calendar = try await services.calendar.workingCalendar()
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            let ward = Principal(kind: .user, id: "h", name: "canbo.honggai", role: .agencyStaff, agencyID: "ubnd-06685")
+            for (event, actor) in [
+                (ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), desk), (.assign(agency: "ubnd-06685"), desk),
+                (.returnToOperator(reason: "Việc nội bộ: không thuộc phường"), ward), (.classify(service: "o-ga", priority: .normal), desk),
+                (.assign(agency: "ubnd-06685"), desk), (.accept, ward), (.resolve(answer: "Đã vá ổ gà"), ward),
+            ] {
+                _ = try await services.reports.transition(
+                    Report.ID(id), event, workflow: .init(actor: actor, now: Date(), calendar: calendar), context: system)
+            }
+            func updates(_ query: String = "") async throws -> [[String: Any]] {
+                let response = try await client.execute(uri: "/open311/v2/servicerequestupdates.json?\(query)", method: .get)
+                return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
+            }
+            let before = try await updates()
+            #expect(before.map { $0["status"] as? String } == ["open", "action_scheduled", "internal_referral", "open", "action_scheduled", "investigating", "in_progress"])
+            #expect(before.allSatisfy { $0["service_request_id"] as? String == id })
+            // Neither the agency's internal reason nor the unpublished answer is public.
+            #expect(before.allSatisfy { $0["description"] is NSNull })
+            #expect(before.first?["update_id"] as? String == "\(id)-1")
+            _ = try await services.reports.transition(Report.ID(id), .publish, workflow: .init(actor: desk, now: Date(), calendar: calendar), context: system)
+            let after = try await updates()
+            #expect(after.last?["status"] as? String == "fixed")
+            #expect(after.last?["description"] as? String == "Đã vá ổ gà")
+            #expect(try await updates("start_date=2000-01-01T00:00:00Z&end_date=2000-01-02T00:00:00Z").isEmpty)
+            let xml = try await client.execute(uri: "/open311/v2/servicerequestupdates.xml", method: .get)
+            #expect(xml.text.contains("<service_request_updates><request_update><update_id>\(id)-1</update_id>"))
+            let tooLong = try await client.execute(
+                uri: "/open311/v2/servicerequestupdates.json?start_date=2026-01-01T00:00:00Z&end_date=2026-03-01T00:00:00Z", method: .get)
+            #expect(tooLong.status == .badRequest)
+            // The requests list shows the answer only once published.
+            let single = try await client.execute(uri: "/open311/v2/requests/\(id).json", method: .get)
+            #expect(single.text.contains("Đã vá ổ gà"))
         }
     }
 

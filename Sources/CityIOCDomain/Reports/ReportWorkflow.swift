@@ -20,6 +20,9 @@ public struct ReportWorkflow: Sendable, Equatable, Codable {
 
         /// Still waiting for someone at the centre or an agency to act.
         public var isOpen: Bool { ![.refused, .published, .rated, .merged].contains(self) }
+
+        /// At an agency, with its deadline running (to accept, or to answer).
+        public static let atAgency: Set<Status> = [.assigned, .accepted, .inProgress]
     }
 
     public enum Event: Sendable, Equatable {

@@ -54,13 +54,15 @@ extension Open311Controller {
         return created.response(format, root: "service_requests")
     }
 
-    /// The `requests.{fmt}` list with the spec's filters (the caller of `document`).
+    /// The `requests.{fmt}` list with the spec's filters (the caller of `document`), and the
+    /// common extensions: `page`/`page_size` and `extensions=true`.
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Open311Document {
         let q = request.uri.queryParameters
+        let extended = try Self.extensions(q)
         if let raw = q["service_request_id"].map(String.init), !raw.isEmpty {
             let ids = raw.split(separator: ",").map { Report.ID($0.trimmingCharacters(in: .whitespaces)) }
             guard ids.count <= 1000 else { throw Self.bad("Quá nhiều mã.", "Too many ids.") }
-            return try await documents(try await services.reports.reports(ReportQuery(ids: ids)), context)
+            return try await documents(try await services.reports.reports(ReportQuery(ids: ids)), context, extended: extended)
         }
         let start = try Self.date(q, "start_date")
         let end = try Self.date(q, "end_date")
@@ -76,11 +78,43 @@ extension Open311Controller {
                 }
             }
         }
+        let pageSize = try Self.whole(q, "page_size", in: 1...1000) ?? 1000
+        let page = try Self.whole(q, "page", in: 1...1_000_000) ?? 1
         // The spec's default: the last 90 days when no date is given.
         let since = start ?? (end == nil ? Date().addingTimeInterval(-90 * 86400) : nil)
         let query = ReportQuery(
-            service: q["service_code"].map { Service.Code(String($0)) }, statuses: statuses, since: since, until: end, limit: 1000)
-        return try await documents(try await services.reports.reports(query), context)
+            service: q["service_code"].map { Service.Code(String($0)) }, statuses: statuses, since: since, until: end, limit: pageSize,
+            offset: (page - 1) * pageSize)
+        return try await documents(try await services.reports.reports(query), context, extended: extended)
+    }
+
+    /// What the public may read about the outcome: the answer once the centre has published it,
+    /// the reason for a refusal, the report a duplicate was merged into. Never an agency's
+    /// internal reason for returning or escalating.
+    static func publicNote(_ workflow: ReportWorkflow) -> String? {
+        switch workflow.status {
+        case .published, .rated: workflow.answer
+        case .refused, .merged: workflow.steps.last?.note
+        default: nil
+        }
+    }
+
+    static func whole(_ q: Parameters, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = q[Substring(name)].map(String.init), !raw.isEmpty else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw bad(
+                "\(name) phải là số nguyên từ \(range.lowerBound) đến \(range.upperBound).",
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return value
+    }
+
+    static func extensions(_ q: Parameters) throws -> Bool {
+        switch q["extensions"].map({ $0.lowercased() }) {
+        case nil, "", "false", "0": return false
+        case "true", "1": return true
+        default: throw bad("extensions phải là true hoặc false.", "extensions must be true or false.")
+        }
     }
 
     @Sendable func single(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -89,7 +123,8 @@ extension Open311Controller {
         guard let report = try await services.reports.report(Report.ID(id)) else {
             throw Open311Error(.notFound, Text(vi: "Không có phản ánh \(id).", en: "No request has the id \(id)."))
         }
-        return try await documents([report], context).response(format, root: "service_requests")
+        let extended = try Self.extensions(request.uri.queryParameters)
+        return try await documents([report], context, extended: extended).response(format, root: "service_requests")
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -102,40 +137,69 @@ extension Open311Controller {
         return found.response(format, root: "service_requests")
     }
 
-    /// Reports as the spec's request objects: public fields only.
-    func documents(_ reports: [Report], _ context: AppRequestContext) async throws -> Open311Document {
+    /// Reports as the spec's request objects: public fields only. With `extended`, each also has
+    /// `extended_attributes`: channel, ward, detailed status, priority, deadline and where it
+    /// stands, the report it duplicates, photos and the answers to the category's questions.
+    func documents(_ reports: [Report], _ context: AppRequestContext, extended: Bool = false) async throws -> Open311Document {
         let english = context.language == .en
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
         let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt)
         func time(_ date: Date?) -> Open311Document { date.map { .text($0.formatted(style)) } ?? .null }
+        let calendar = try await services.calendar.workingCalendar()
+        let areas = extended ? try await services.organisation.areas(AreaQuery(includeInactive: true)) : []
+        let now = Date()
+        func extensions(_ report: Report) -> Open311Document {
+            let workflow = report.workflow
+            let ward = report.wardCode.flatMap { code in areas.first { $0.code == code } }
+            return .object([
+                ("channel", .text(report.channel.rawValue)),
+                ("ward_code", report.wardCode.map { .text($0.rawValue) } ?? .null),
+                ("ward_name", ward.map { .text($0.name) } ?? .null),
+                ("detailed_status", .text(workflow.status.rawValue)),
+                ("priority", .text(workflow.priority.rawValue)),
+                ("deadline", time(workflow.openDeadline?.due)),
+                ("deadline_status", workflow.openDeadline.map { .text($0.standing(at: now, calendar: calendar).rawValue) } ?? .null),
+                ("duplicate_of", workflow.mergedInto.map { .text($0) } ?? .null),
+                ("photos", .list(item: "photo", report.mediaURL.map { [.text($0)] } ?? [])),
+                (
+                    "attributes",
+                    .list(
+                        item: "attribute",
+                        report.attributes.sorted { $0.key < $1.key }.map { answer in
+                            .object([("code", .text(answer.key)), ("values", .list(item: "value", answer.value.map { .text($0) }))])
+                        })
+                ),
+            ])
+        }
         return .list(
             item: "request",
             reports.map { report in
                 let workflow = report.workflow
                 let service = catalogue[report.service]
                 let status = workflow.status.isOpen ? "open" : "closed"
-                let notes = workflow.steps.last(where: { $0.note != nil && [.refused, .resolved, .merged].contains($0.status) })?.note
-                return .object([
-                    ("service_request_id", .text(report.id.rawValue)),
-                    ("status", .text(status)),
-                    ("status_notes", notes.map { .text($0) } ?? .null),
-                    ("service_name", .text((english ? service?.nameEn : service?.name) ?? report.service.rawValue)),
-                    ("service_code", .text(report.service.rawValue)),
-                    ("description", .text(report.description)),
-                    ("agency_responsible", workflow.agency.flatMap { agencies[$0] }.map { .text($0.displayName(context.language)) } ?? .null),
-                    ("service_notice", .null),
-                    ("requested_datetime", time(report.requestedAt)),
-                    ("updated_datetime", time(report.updatedAt)),
-                    ("expected_datetime", time(workflow.openDeadline?.due)),
-                    ("address", report.address.map { .text($0) } ?? .null),
-                    ("address_id", report.addressID.map { .text($0) } ?? .null),
-                    ("zipcode", .null),
-                    ("lat", report.latitude.map { .decimal($0) } ?? .null),
-                    ("long", report.longitude.map { .decimal($0) } ?? .null),
-                    ("media_url", report.mediaURL.map { .text($0) } ?? .null),
-                ])
+                let notes = Self.publicNote(workflow)
+                return .object(
+                    [
+                        ("service_request_id", .text(report.id.rawValue)),
+                        ("status", .text(status)),
+                        ("status_notes", notes.map { .text($0) } ?? .null),
+                        ("service_name", .text((english ? service?.nameEn : service?.name) ?? report.service.rawValue)),
+                        ("service_code", .text(report.service.rawValue)),
+                        ("description", .text(report.description)),
+                        ("agency_responsible", workflow.agency.flatMap { agencies[$0] }.map { .text($0.displayName(context.language)) } ?? .null),
+                        ("service_notice", .null),
+                        ("requested_datetime", time(report.requestedAt)),
+                        ("updated_datetime", time(report.updatedAt)),
+                        ("expected_datetime", time(workflow.openDeadline?.due)),
+                        ("address", report.address.map { .text($0) } ?? .null),
+                        ("address_id", report.addressID.map { .text($0) } ?? .null),
+                        ("zipcode", .null),
+                        ("lat", report.latitude.map { .decimal($0) } ?? .null),
+                        ("long", report.longitude.map { .decimal($0) } ?? .null),
+                        ("media_url", report.mediaURL.map { .text($0) } ?? .null),
+                    ] + (extended ? [("extended_attributes", extensions(report))] : []))
             })
     }
 

@@ -30,6 +30,8 @@ public struct ReportQuery: Sendable, Equatable {
     public var statuses: Set<ReportWorkflow.Status>?
     public var since: Date?
     public var until: Date?
+    /// Only reports changed at or after this time (oldest change first when set).
+    public var updatedSince: Date?
     /// True: only reports with a deadline running (at an agency); false: only those without.
     public var deadlineRunning: Bool?
     public var order: Order
@@ -46,7 +48,7 @@ public struct ReportQuery: Sendable, Equatable {
     public init(
         scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, ward: Area.Code? = nil, agency: Agency.ID? = nil,
         statuses: Set<ReportWorkflow.Status>? = nil,
-        since: Date? = nil, until: Date? = nil, deadlineRunning: Bool? = nil, order: Order = .newest, limit: Int = 1000, offset: Int = 0
+        since: Date? = nil, until: Date? = nil, updatedSince: Date? = nil, deadlineRunning: Bool? = nil, order: Order = .newest, limit: Int = 1000, offset: Int = 0
     ) {
         self.scope = scope
         self.ids = ids
@@ -57,6 +59,7 @@ public struct ReportQuery: Sendable, Equatable {
         self.since = since
         self.until = until
         self.deadlineRunning = deadlineRunning
+        self.updatedSince = updatedSince
         self.order = order
         self.limit = max(1, min(limit, 1000))
         self.offset = max(0, offset)
@@ -179,8 +182,10 @@ extension CityStore: ReportStore {
         }
         if let since = query.since { sql.append(" AND requested_at >= ?", .date(since)) }
         if let until = query.until { sql.append(" AND requested_at <= ?", .date(until)) }
+        if let updated = query.updatedSince { sql.append(" AND updated_at >= ?", .date(updated)) }
         if let running = query.deadlineRunning { sql.append(running ? " AND expected_at IS NOT NULL" : " AND expected_at IS NULL") }
         switch query.order {
+        case _ where query.updatedSince != nil: sql.append(" ORDER BY updated_at, id")
         case .newest: sql.append(" ORDER BY requested_at DESC, id")
         case .due: sql.append(" ORDER BY expected_at, id")
         }

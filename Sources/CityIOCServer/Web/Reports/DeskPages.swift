@@ -61,18 +61,29 @@ struct DeskPages {
         func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let showClosed = value("closed") != nil
         let page = max(0, min(Int(value("page") ?? "0") ?? 0, 10_000))
-        let statuses = Set(ReportWorkflow.Status.allCases.filter { showClosed ? !$0.isOpen : $0.isOpen })
-        func query(deadline: Bool?, order: ReportQuery.Order) -> ReportQuery {
+        func query(_ statuses: Set<ReportWorkflow.Status>, deadline: Bool?, order: ReportQuery.Order) -> ReportQuery {
             ReportQuery(
                 scope: scope, service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) },
                 agency: value("agency").map { Agency.ID($0) }, statuses: statuses, deadlineRunning: deadline, order: order,
                 limit: Self.pageSize, offset: page * Self.pageSize)
         }
-        // Open: reports with a deadline running, most urgent first; then those waiting for the
-        // centre (new, returned, escalated, answered and not yet published), newest first.
-        // Each list is read in index order, a page at a time, however many reports there are.
-        let running = showClosed ? [] : try await services.reports.reports(query(deadline: true, order: .due))
-        let waiting = try await services.reports.reports(query(deadline: showClosed ? nil : false, order: .newest))
+        // Open: reports at an agency with a deadline running, most urgent first; then, for the
+        // centre, those waiting for it (new, returned, escalated, answered and not yet
+        // published), newest first. Each list is read in index order, a page at a time, however
+        // many reports there are.
+        let running: [Report]
+        let waiting: [Report]
+        if showClosed {
+            running = []
+            waiting = try await services.reports.reports(query(Set(ReportWorkflow.Status.allCases.filter { !$0.isOpen }), deadline: nil, order: .newest))
+        } else {
+            running = try await services.reports.reports(query(ReportWorkflow.Status.atAgency, deadline: true, order: .due))
+            waiting =
+                scope == .all
+                ? try await services.reports.reports(
+                    query(Set(ReportWorkflow.Status.allCases.filter { $0.isOpen && !ReportWorkflow.Status.atAgency.contains($0) }), deadline: nil, order: .newest))
+                : []
+        }
         let calendar = try await services.calendar.workingCalendar()
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let areas = Dictionary(uniqueKeysWithValues: try await services.organisation.areas(AreaQuery(includeInactive: true)).map { ($0.code, $0) })
@@ -127,7 +138,9 @@ struct DeskPages {
             showClosed
             ? Text(vi: "Đã đóng (mới nhất trước)", en: "Closed (newest first)")
             : Text(vi: "Chờ trung tâm xử lý (mới nhất trước)", en: "Waiting for the centre (newest first)")
-        if desk && !showClosed {
+        if showClosed || (scope == .all && !desk) {
+            sections.append("<h2>\(waitingHeading(language))</h2>\(table(rows(waiting, selectable: false), selectable: false))")
+        } else if scope == .all {
             // Several reports routed at once: each is classified first if it needs to be.
             sections.append(
                 """
@@ -138,9 +151,8 @@ struct DeskPages {
                 <button type="submit">\(Text(vi: "Chuyển xử lý", en: "Assign")(language))</button></div>
                 </form>
                 """)
-        } else {
-            sections.append("<h2>\(waitingHeading(language))</h2>\(table(rows(waiting, selectable: false), selectable: false))")
         }
+        // An agency's open view is what it must act on; its answered reports show under "closed" once published.
         var flash: Flash?
         if let done = value("assigned").flatMap(Int.init) {
             let failed = value("failed").flatMap(Int.init) ?? 0
