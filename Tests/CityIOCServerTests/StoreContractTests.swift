@@ -17,6 +17,34 @@ import Testing
         }
     }
 
+    /// Many changes at once (SQLite commits them together): each one that fails is rolled back
+    /// alone, the others are stored with their audit entries.
+    @Test(arguments: TestEngine.all)
+    func concurrentChangesCommitOrFailEachOnItsOwn(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await services.organisation.saveArea(Area(code: "22", name: "Tỉnh Quảng Ninh", level: .province, parentCode: nil), context: system)
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<60 {
+                    // Every tenth one names an area that does not exist and must fail.
+                    let area: Area.Code = index % 10 == 9 ? "99999" : "22"
+                    let agency = Agency(id: Agency.ID("don-vi-\(index)"), name: "Đơn vị \(index)", nameEn: "", kind: .department, areaCode: area)
+                    group.addTask {
+                        do {
+                            try await services.organisation.createAgency(agency, context: system)
+                            return true
+                        } catch StoreError.unknownReference {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 54)
+            #expect(try await services.organisation.agencies(AgencyQuery()).count == 54)
+            #expect(try await services.audit.auditEntries(AuditFilter(action: "agency.create", limit: 500)).count == 54)
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func aDatabaseFromANewerVersionIsRefused(engine: TestEngine) async throws {
         try await withDatabase(engine) { database in

@@ -11,6 +11,7 @@ public final class SQLiteDatabase: SQLDatabase {
     public let path: String
     let pool: DatabasePool
     let metrics: DatabaseMetrics
+    let committer: GroupCommit
 
     public init(path: String, readers: Int = 8) throws {
         var configuration = Configuration()
@@ -26,6 +27,7 @@ public final class SQLiteDatabase: SQLDatabase {
             pool = try DatabasePool(path: path, configuration: configuration)
             // Opening is lazy about the file's contents; reading the schema proves it is SQLite.
             _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            committer = GroupCommit(pool: pool)
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -44,7 +46,7 @@ public final class SQLiteDatabase: SQLDatabase {
     public func perform<Result: Sendable>(_ mutation: Mutation<Result>, context: ChangeContext) async throws -> Result {
         try await metrics.measure("write") {
             do {
-                return try await pool.write { db in
+                return try await committer.write { db in
                     let rows = try mutation.read.map { try Self.fetch(db, $0) } ?? []
                     let plan = try mutation.plan(rows)
                     for statement in plan.statements {
