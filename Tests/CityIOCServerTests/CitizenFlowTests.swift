@@ -65,4 +65,42 @@ import Testing
             #expect(try await citizen.get("/follow/not-a-token").status == .notFound)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func anOperatorTakesAHotlineCall(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            var staff = Browser(client)
+            _ = try await staff.signIn("canbo.xaydung")
+            #expect(try await staff.get("/desk/new").status == .forbidden)
+
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            let form = try await desk.get("/desk/new?service_code=o-ga")
+            #expect(form.text.contains("Tiếp nhận cuộc gọi đường dây nóng 1022"))
+            #expect(form.text.contains("name=\"ward\""))
+            let call = [
+                "service_code": "o-ga", "ward": "06685", "address_string": "Trước số 5 Bến Đoan", "description": "Ổ gà sâu, xe máy ngã",
+                "attribute[size]": "large", "name": "Trần Thị Bình", "phone": "0987654321",
+            ]
+            let missing = try await desk.post("/desk/new", form: call.merging(["description": " "]) { $1 })
+            #expect(missing.status == .unprocessableContent)
+            try await desk.get("/desk/new?service_code=o-ga")
+            let badWard = try await desk.post("/desk/new", form: call.merging(["ward": "22"]) { $1 })
+            #expect(badWard.status == .unprocessableContent)
+            #expect(badWard.text.contains("Phường, xã 22 không hợp lệ"))
+            try await desk.get("/desk/new?service_code=o-ga")
+            let taken = try await desk.post("/desk/new", form: call)
+            #expect(taken.status == .created)
+            #expect(taken.text.contains("Đọc cho người gọi mã phản ánh"))
+            let stored = try #require(try await services.reports.reports(ReportQuery()).first)
+            #expect(stored.channel == .hotline)
+            #expect(stored.wardCode == "06685")
+            #expect(stored.reporter.phone == "0987654321")
+            #expect(taken.text.contains(stored.id.rawValue))
+            let listed = try await client.execute(uri: "/open311/v2/requests/\(stored.id.rawValue).json?extensions=true", method: .get)
+            #expect(listed.text.contains("\"channel\":\"hotline\""))
+            #expect(!listed.text.contains("0987654321") && !listed.text.contains("Trần Thị Bình"))
+        }
+    }
 }

@@ -18,6 +18,9 @@ struct ReportIntake: Sendable {
         var reporter: Report.Reporter
         var mediaURL: String?
         var channel: Report.Channel
+        /// The ward, when the person taking the report knows it (the hotline operator); found
+        /// from the coordinates otherwise.
+        var wardCode: String? = nil
     }
 
     /// Why a submission was refused, in both languages; channels put it in their own format.
@@ -71,7 +74,12 @@ struct ReportIntake: Sendable {
         let now = Date()
         let calendar = try await services.calendar.workingCalendar()
         var ward: Area.Code?
-        if let latitude, let longitude {
+        if let code = submission.wardCode.nonBlank {
+            guard let area = try await services.organisation.area(Area.Code(code)), area.level.isCommuneLevel, area.active else {
+                throw Refusal("Phường, xã \(code) không hợp lệ.", "Ward \(code) is not valid.")
+            }
+            ward = area.code
+        } else if let latitude, let longitude {
             ward = NearestArea.find(latitude: latitude, longitude: longitude, in: try await services.organisation.areas(AreaQuery()))?.code
         }
         let token = Secret.token(bytes: 18)

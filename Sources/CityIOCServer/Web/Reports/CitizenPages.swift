@@ -12,6 +12,46 @@ struct CitizenPages {
         router.on(.post, "/report", .anyone, use: submit)
         router.on(.get, "/follow/:token", .anyone, use: follow)
         router.on(.post, "/follow/:token", .anyone, use: respond)
+        // The hotline (1022): an operator types in what a caller says.
+        router.on(.get, "/desk/new", .permission(.useDesk), use: hotlineForm)
+        router.on(.post, "/desk/new", .permission(.useDesk), use: hotlineSubmit)
+    }
+
+    @Sendable func hotlineForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let chosen =
+            request.uri.queryParameters["service_code"]
+            .map { "service_code=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        return try await formPage(context, values: FormData(encoded: chosen), flash: nil, hotline: true)
+    }
+
+    /// Stores the call as a report of the hotline channel and opens it on the desk, with the
+    /// follow-up token to read to the caller (shown once, never put in an address).
+    @Sendable func hotlineSubmit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData(request: request, context: context)
+        var submission = ReportIntake.Submission(
+            serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
+            longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
+            answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
+            reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
+            mediaURL: nil, channel: .hotline)
+        submission.wardCode = form.text("ward")
+        do {
+            guard !(form.text("description") ?? "").isEmpty else {
+                throw ReportIntake.Refusal("Hãy ghi nội dung cuộc gọi.", "Please write down what the caller said.")
+            }
+            guard form.text("ward") != nil || form.text("address_string") != nil || form.text("lat") != nil else {
+                throw ReportIntake.Refusal("Cần phường, xã hoặc địa chỉ.", "A ward or an address is required.")
+            }
+            let (report, token) = try await ReportIntake(services: services).submit(submission, by: context.principal, requestID: context.id)
+            let message = Text(
+                vi: "Đã tiếp nhận phản ánh \(report.id.rawValue). Đọc cho người gọi mã phản ánh và mã theo dõi: \(token) (chỉ hiện một lần).",
+                en: "Report \(report.id.rawValue) taken. Read the caller the report id and the follow-up code: \(token) (shown only once).")
+            return try await DeskPages(services: services).page(context, report: report, flash: Flash(kind: .ok, message: message(context.language)))
+                .response(status: .created)
+        } catch let refusal as ReportIntake.Refusal {
+            return try await formPage(context, values: form, flash: Flash(kind: .error, message: refusal.message(context.language)), hotline: true)
+                .response(status: .unprocessableContent)
+        }
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -50,36 +90,51 @@ struct CitizenPages {
             })
     }
 
-    func formPage(_ context: AppRequestContext, values: FormData, flash: Flash?) async throws -> HTML {
-        let chrome = services.chrome(context, "/report")
+    /// The report form: the public one (`/report`), or the hotline operator's (`/desk/new`),
+    /// which asks for the ward and the caller instead of "your" details.
+    func formPage(_ context: AppRequestContext, values: FormData, flash: Flash?, hotline: Bool = false) async throws -> HTML {
+        let path = hotline ? "/desk/new" : "/report"
+        let chrome = services.chrome(context, hotline ? "/desk" : "/report")
         let english = chrome.language == .en
         let catalogue = try await services.catalogue.services(includeInactive: false)
         let options = catalogue.map { ($0.code.rawValue, "\($0.group) — \(english && !$0.nameEn.isEmpty ? $0.nameEn : $0.name)") }
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
         let chosen = values["service_code"].flatMap { code in catalogue.first { $0.code.rawValue == code } }
         let asked: HTML = chosen.map { questions($0, values: values, chrome: chrome) } ?? ""
+        var wardField: HTML = ""
+        if hotline {
+            let wards = try await services.organisation.areas(AreaQuery()).filter { $0.level.isCommuneLevel }.sorted { $0.name < $1.name }
+            wardField =
+                "<label>\(t("Phường, xã", "Ward or commune"))\(Widgets.select(name: "ward", options: wards.map { ($0.code.rawValue, $0.name) }, selected: values["ward"], blank: t("— Theo địa chỉ / tọa độ —", "— From the address / coordinates —")))</label>"
+        }
+        let who =
+            hotline
+            ? (t("Họ tên người gọi (không công khai)", "Caller's name (never published)"), t("Số điện thoại người gọi (không công khai)", "Caller's phone (never published)"))
+            : (t("Họ tên (không công khai)", "Your name (never published)"), t("Điện thoại (không công khai)", "Phone (never published)"))
+        let heading = hotline ? t("Tiếp nhận cuộc gọi đường dây nóng 1022", "Hotline 1022: take a call") : t("Gửi phản ánh hiện trường", "Report a problem in the city")
         let body: HTML = """
-            <h1>\(t("Gửi phản ánh hiện trường", "Report a problem in the city"))</h1>
-            <form class="filters" method="get" action="/report" data-autosubmit>
+            <h1>\(heading)</h1>
+            <form class="filters" method="get" action="\(path)" data-autosubmit>
             <label>\(t("Lĩnh vực", "What is it about"))\(Widgets.select(name: "service_code", options: options, selected: values["service_code"], blank: t("— Chọn —", "— Choose —")))</label>
             <button type="submit" class="secondary">\(t("Tiếp tục", "Continue"))</button>
             </form>
             <p class="hint">\(t("Khẩn cấp đến tính mạng: gọi 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).", "Life in danger: call 113 (police), 114 (fire), 115 (ambulance)."))</p>
-            <form class="stack panel" method="post" action="/report">
+            <form class="stack panel" method="post" action="\(path)">
             \(chrome.csrfField)
             <input type="hidden" name="service_code" value="\(values["service_code"] ?? "")">
             \(asked)
             <label>\(t("Nội dung", "What happened"))<textarea name="description" rows="4" maxlength="4000" required>\(values["description"] ?? "")</textarea></label>
+            \(wardField)
             <label>\(t("Địa chỉ", "Address"))<input name="address_string" maxlength="500" value="\(values["address_string"] ?? "")" placeholder="Số 12 Bến Đoan, phường Hồng Gai"></label>
             <label>\(t("Vĩ độ", "Latitude"))<input name="lat" inputmode="decimal" value="\(values["lat"] ?? "")"></label>
             <label>\(t("Kinh độ", "Longitude"))<input name="long" inputmode="decimal" value="\(values["long"] ?? "")"><span class="hint">\(t("Để trống nếu đã ghi địa chỉ.", "Leave empty when you gave an address."))</span></label>
-            <label>\(t("Họ tên (không công khai)", "Your name (never published)"))<input name="name" maxlength="120" value="\(values["name"] ?? "")" autocomplete="name"></label>
-            <label>\(t("Điện thoại (không công khai)", "Phone (never published)"))<input type="tel" name="phone" maxlength="30" value="\(values["phone"] ?? "")" autocomplete="tel"></label>
+            <label>\(who.0)<input name="name" maxlength="120" value="\(values["name"] ?? "")" autocomplete="name"></label>
+            <label>\(who.1)<input type="tel" name="phone" maxlength="30" value="\(values["phone"] ?? "")" autocomplete="tel"></label>
             <label>\(t("Thư điện tử (không công khai)", "Email (never published)"))<input type="email" name="email" maxlength="200" value="\(values["email"] ?? "")" autocomplete="email"></label>
             <button type="submit">\(t("Gửi phản ánh", "Send"))</button>
             </form>
             """
-        return Layout(chrome: chrome, title: t("Gửi phản ánh", "Report a problem"), flash: flash, body: body).render()
+        return Layout(chrome: chrome, title: hotline ? t("Đường dây nóng", "Hotline") : t("Gửi phản ánh", "Report a problem"), flash: flash, body: body).render()
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -175,7 +175,7 @@ struct DeskPages {
             pager.append("<a class=\"button secondary\" href=\"\(link(page + 1))\">\(Text(vi: "Trang sau", en: "Next")(language)) →</a>")
         }
         let body: HTML = """
-            <div class="toolbar"><h1>\(title)</h1><div><a class="button secondary" href="/stats">\(Text(vi: "Thống kê", en: "Statistics")(language))</a> \(toggle)</div></div>
+            <div class="toolbar"><h1>\(title)</h1><div>\(desk ? HTML(raw: "<a class=\"button\" href=\"/desk/new\">") : "")\(desk ? Text(vi: "Tiếp nhận cuộc gọi", en: "Take a call")(language) : "")\(desk ? HTML(raw: "</a>") : "") <a class="button secondary" href="/stats">\(Text(vi: "Thống kê", en: "Statistics")(language))</a> \(toggle)</div></div>
             <form class="filters" method="get" action="/desk" role="search">
             \(showClosed ? HTML(raw: "<input type=\"hidden\" name=\"closed\" value=\"1\">") : "")
             <label>\(Text(vi: "Lĩnh vực", en: "Service")(language))\(Widgets.select(name: "service", options: serviceOptions, selected: value("service"), blank: chrome.t(.all)))</label>
