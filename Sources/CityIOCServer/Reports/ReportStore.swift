@@ -73,8 +73,7 @@ extension CityStore: ReportStore {
         """
 
     public func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = Self.reportEncoder()
         let reporter = String(decoding: try encoder.encode(report.reporter), as: UTF8.self)
         let attributes = String(decoding: try encoder.encode(report.attributes), as: UTF8.self)
         let workflow = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
@@ -112,8 +111,7 @@ extension CityStore: ReportStore {
 
     public func importReports(_ reports: [(Report, tokenHash: String)], calendar: WorkingCalendar, context: ChangeContext) async throws {
         guard !reports.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = Self.reportEncoder()
         var counts: [ReportFacts.Key: Int] = [:]
         var statements: [SQL] = []
         let columns = """
@@ -204,8 +202,7 @@ extension CityStore: ReportStore {
                 let factsBefore = ReportFacts(report, calendar: workflow.calendar)
                 let actions = try report.workflow.apply(event, workflow)
                 report.updatedAt = workflow.now
-                let encoder = JSONEncoder()
-                encoder.dateEncodingStrategy = .iso8601
+                let encoder = Self.reportEncoder()
                 let encoded = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
                 let summary = { (flow: ReportWorkflow) in
                     Self.snapshot(["status": flow.status.rawValue, "agency": flow.agency?.rawValue ?? "", "note": flow.steps.last?.note ?? ""])
@@ -226,9 +223,31 @@ extension CityStore: ReportStore {
             }, context: context)
     }
 
-    static func report(_ row: SQLRow) throws -> Report {
+    /// The JSON columns of a report (workflow, reporter, answers) keep instants as plain numbers
+    /// (seconds since 2001, exactly as `Date` holds them): reading a thousand reports back is
+    /// then not spent parsing dates. Text dates written by earlier versions are still read.
+    static func reportEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .deferredToDate
+        return encoder
+    }
+
+    static let reportDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSinceReferenceDate: seconds) }
+            let text = try container.decode(String.self)
+            guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a date")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func report(_ row: SQLRow) throws -> Report {
+        let decoder = Self.reportDecoder
         func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
             do { return try decoder.decode(T.self, from: Data(try row.text(column).utf8)) } catch { throw StoreError.corruptRow(column) }
         }

@@ -50,7 +50,7 @@ struct DeskPages {
         }
     }
 
-    static let pageSize = 200
+    static let pageSize = 100
 
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let chrome = services.chrome(context, "/desk")
