@@ -35,3 +35,28 @@ import Testing
         #expect(throws: ValidationError(field: "code", reason: .invalidCode)) { try service.validate() }
     }
 }
+
+@Suite struct RoutingTableTests {
+    @Test func theMostSpecificRuleWinsThenTheCategorysDefault() {
+        let areas = [
+            Area(code: "22", name: "Quảng Ninh", level: .province, parentCode: nil),
+            Area(code: "06685", name: "Hồng Gai", level: .ward, parentCode: "22"),
+            Area(code: "06652", name: "Hạ Long", level: .ward, parentCode: "22"),
+        ]
+        let services = [
+            Service(code: "o-ga", name: "Ổ gà", nameEn: "", group: "", defaultAgency: "so-xay-dung"),
+            Service(code: "via-he", name: "Vỉa hè", nameEn: "", group: ""),
+        ]
+        let table = RoutingTable(
+            rules: [
+                RoutingRule(service: "o-ga", area: "06685", agency: "ubnd-06685"), RoutingRule(service: "via-he", area: "22", agency: "cong-an-tinh"),
+            ], areas: areas, services: services)
+        #expect(table.agency(for: "o-ga", in: "06685")?.0 == "ubnd-06685")
+        #expect(table.agency(for: "o-ga", in: "06685")?.1 == .rule(area: "06685"))
+        #expect(table.agency(for: "o-ga", in: "06652")?.0 == "so-xay-dung")
+        #expect(table.agency(for: "o-ga", in: nil)?.1 == .serviceDefault)
+        #expect(table.agency(for: "via-he", in: "06652")?.1 == .rule(area: "22"))
+        #expect(table.agency(for: "via-he", in: nil) == nil)
+        #expect(table.agency(for: "khac", in: "06685") == nil)
+    }
+}

@@ -11,6 +11,7 @@ public struct AppServices: Sendable {
     public let calendar: any CalendarStore
     public let reports: any ReportStore
     public let statistics: any ReportStatisticsStore
+    public let routing: any RoutingStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     let assets: Assets
@@ -25,6 +26,7 @@ public struct AppServices: Sendable {
         self.calendar = store
         self.reports = store
         self.statistics = store
+        self.routing = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

@@ -33,6 +33,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     KeyPages(services: services).register(on: router)
     AuditPages(services: services).register(on: router)
     CalendarPages(services: services).register(on: router)
+    RoutingPages(services: services).register(on: router)
     DeskPages(services: services).register(on: router)
     StatisticsPages(services: services).register(on: router)
     CitizenPages(services: services).register(on: router)

@@ -13,6 +13,7 @@ public struct DemoCity: Sendable {
     let catalogue: any ServiceCatalogStore
     let calendar: any CalendarStore
     let reports: any ReportStore
+    let routing: any RoutingStore
 
     public init(services: AppServices) {
         organisation = services.organisation
@@ -21,6 +22,7 @@ public struct DemoCity: Sendable {
         catalogue = services.catalogue
         calendar = services.calendar
         reports = services.reports
+        routing = services.routing
     }
 
     /// One sign-in printed for people trying the demo.
@@ -148,6 +150,15 @@ public struct DemoCity: Sendable {
 
         for service in DemoCatalogue.services {
             try await catalogue.saveService(service, context: context)
+        }
+
+        // Encroachment on pavements is each ward's own business: one rule per ward, only while
+        // an admin has not set any rule.
+        if try await routing.routingRules().isEmpty {
+            for unit in file.units {
+                try await routing.saveRoutingRule(
+                    RoutingRule(service: "lan-chiem-via-he", area: Area.Code(unit.code), agency: Agency.ID("ubnd-\(unit.code)")), context: context)
+            }
         }
 
         // Shipped holidays go in only for years an admin has not touched yet.

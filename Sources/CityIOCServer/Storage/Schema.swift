@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -176,5 +176,19 @@ public enum Schema {
             CREATE INDEX reports_due ON reports(expected_at);
             CREATE INDEX reports_agency_due ON reports(agency_id, expected_at);
             CREATE INDEX reports_updated ON reports(updated_at);
+            """)
+
+    /// Which agency handles a category of report in an area, kept by admins.
+    static let routingRules = Migration(
+        version: 6, name: "routing rules: category and area to agency",
+        sqlite: """
+            CREATE TABLE routing_rules (
+                service_code TEXT NOT NULL REFERENCES services(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                agency_id TEXT NOT NULL REFERENCES agencies(id), PRIMARY KEY (service_code, area_code));
+            """,
+        postgres: """
+            CREATE TABLE routing_rules (
+                service_code TEXT NOT NULL REFERENCES services(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                agency_id TEXT NOT NULL REFERENCES agencies(id), PRIMARY KEY (service_code, area_code));
             """)
 }

@@ -58,6 +58,7 @@ struct Layout {
         NavItem(path: "/admin/areas", text: .areas, permission: .viewOrganisation),
         NavItem(path: "/admin/agencies", text: .agencies, permission: .viewOrganisation),
         NavItem(path: "/admin/services", text: Text(vi: "Lĩnh vực", en: "Categories"), permission: .viewOrganisation),
+        NavItem(path: "/admin/routing", text: Text(vi: "Phân công", en: "Routing"), permission: .viewOrganisation),
         NavItem(path: "/admin/calendar", text: Text(vi: "Lịch làm việc", en: "Calendar"), permission: .viewOrganisation),
         NavItem(path: "/admin/users", text: .users, permission: .manageUsers),
         NavItem(path: "/admin/keys", text: .apiKeys, permission: .manageApiKeys),

@@ -147,7 +147,7 @@ struct DeskPages {
                 <h2>\(waitingHeading(language))</h2>
                 <form method="post" action="/desk/assign">\(chrome.csrfField)
                 \(table(rows(waiting, selectable: true), selectable: true))
-                <div class="filters panel"><label>\(Text(vi: "Chuyển các phản ánh đã chọn cho", en: "Assign the selected reports to")(language))\(Widgets.select(name: "agency", options: agencyOptions, selected: nil, blank: Text(vi: "đơn vị mặc định của từng lĩnh vực", en: "each category's default agency")(language)))</label>
+                <div class="filters panel"><label>\(Text(vi: "Chuyển các phản ánh đã chọn cho", en: "Assign the selected reports to")(language))\(Widgets.select(name: "agency", options: agencyOptions, selected: nil, blank: Text(vi: "đơn vị theo quy tắc phân công", en: "the agency its routing rule names")(language)))</label>
                 <button type="submit">\(Text(vi: "Chuyển xử lý", en: "Assign")(language))</button></div>
                 </form>
                 """)
@@ -201,13 +201,16 @@ struct DeskPages {
             throw ValidationError(field: "agency", reason: .unknownReference)
         }
         let calendar = try await services.calendar.workingCalendar()
+        let routing = try await services.routing.routingTable(organisation: services.organisation, catalogue: services.catalogue)
         var done = 0
         var failed = 0
         for id in ids {
             do {
                 guard let report = try await services.reports.report(Report.ID(id)) else { throw StoreError.notFound }
                 let service = try await services.catalogue.service(report.service)
-                guard let agency = chosen ?? service?.defaultAgency else { throw ValidationError(field: "agency", reason: .required) }
+                guard let agency = chosen ?? routing.agency(for: report.service, in: report.wardCode)?.0 else {
+                    throw ValidationError(field: "agency", reason: .required)
+                }
                 let workflow = ReportWorkflow.Context(actor: context.principal, now: Date(), calendar: calendar, terms: service?.terms ?? .standard)
                 if [.received, .reopened].contains(report.workflow.status) {
                     _ = try await services.reports.transition(
@@ -247,6 +250,8 @@ struct DeskPages {
         let ward = try await report.wardCode.asyncMap { try await services.organisation.area($0) } ?? nil
         let agencies = try await services.organisation.agencies(AgencyQuery())
         let holder = report.workflow.agency.flatMap { id in agencies.first { $0.id == id } }
+        let routing = try await services.routing.routingTable(organisation: services.organisation, catalogue: services.catalogue)
+        let suggestion = routing.agency(for: report.service, in: report.wardCode)
         let steps: [HTML] = report.workflow.steps.map { step in
             "<tr><td>\(f.dateTime(step.at))</td><td>\(Self.statusText(step.status)(chrome.language))</td><td>\(step.actorName)</td><td>\(step.note ?? "")</td></tr>"
         }
@@ -271,7 +276,7 @@ struct DeskPages {
             \(contact)
             \(answers)
             </table></div>
-            \(actions(context, chrome: chrome, report: report, service: service, agencies: agencies))
+            \(actions(context, chrome: chrome, report: report, service: service, agencies: agencies, suggestion: suggestion))
             <h2>\(Text(vi: "Diễn biến", en: "Timeline")(chrome.language))</h2>
             <div class="table-wrap"><table><tbody>\(steps)</tbody></table></div>
             """
@@ -279,7 +284,10 @@ struct DeskPages {
     }
 
     /// The forms for the steps this viewer may take now (the workflow has the last word).
-    func actions(_ context: AppRequestContext, chrome: Chrome, report: Report, service: Service?, agencies: [Agency]) -> HTML {
+    func actions(
+        _ context: AppRequestContext, chrome: Chrome, report: Report, service: Service?, agencies: [Agency],
+        suggestion: (Agency.ID, RoutingTable.Reason)?
+    ) -> HTML {
         let status = report.workflow.status
         let role = context.principal.role
         let desk = role == .admin || role == .operator
@@ -301,10 +309,16 @@ struct DeskPages {
         }
         if desk, [.classified, .returned, .escalated].contains(status) {
             let options = Widgets.agencyOptions(agencies, language: chrome.language)
+            let why: String
+            switch suggestion?.1 {
+            case .rule(let area)?: why = Text(vi: "Đề xuất theo quy tắc phân công (\(area.rawValue)).", en: "Suggested by the routing rule for \(area.rawValue).")(chrome.language)
+            case .serviceDefault?: why = Text(vi: "Đề xuất: đơn vị mặc định của lĩnh vực.", en: "Suggested: the category's default agency.")(chrome.language)
+            case nil: why = Text(vi: "Chưa có quy tắc phân công cho lĩnh vực này.", en: "No routing rule for this category yet.")(chrome.language)
+            }
             forms.append(
                 form(
                     "assign", Text(vi: "Chuyển xử lý", en: "Assign"),
-                    "<label>\(chrome.t(.agency))\(Widgets.select(name: "agency", options: options, selected: service?.defaultAgency?.rawValue))</label>"))
+                    "<label>\(chrome.t(.agency))\(Widgets.select(name: "agency", options: options, selected: suggestion?.0.rawValue))<span class=\"hint\">\(why)</span></label>"))
         }
         if desk, [.received, .classified, .returned, .reopened].contains(status) {
             forms.append(form("refuse", Text(vi: "Từ chối", en: "Refuse"), reasonField, danger: true))
