@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Mark cookies Secure: set when CityIOC is reached over HTTPS (env CITYIOC_SECURE_COOKIES).")
     var secureCookies = false
 
+    @Option(name: .long, help: "Days after publication a citizen may reopen a report (env CITYIOC_REOPEN_DAYS; default 7).")
+    var reopenDays: Int?
+
     func run() async throws {
         let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
         let portText = self.port.map(String.init) ?? Environment.value("CITYIOC_PORT") ?? "8080"
@@ -34,8 +37,13 @@ struct Serve: AsyncParsableCommand {
         let secure = try secureCookies || (Environment.flag("CITYIOC_SECURE_COOKIES") ?? false)
         let runtime = try storage.runtime()
         let logger = runtime.logger
+        let reopenText = self.reopenDays.map(String.init) ?? Environment.value("CITYIOC_REOPEN_DAYS") ?? "7"
+        guard let reopenDays = Int(reopenText), (0...365).contains(reopenDays) else {
+            throw Failure.exit("--reopen-days must be a number of days from 0 to 365, not \(reopenText)")
+        }
         let services = try AppServices(
-            database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure))
+            database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
+            reports: ReportPolicy(reopenWithinDays: reopenDays))
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
         companions += PeriodicJob.standard(services: services, logger: logger)

@@ -112,6 +112,16 @@ import Testing
             #expect(try await listed("service_request_id=\(ids[0])").first?["extended_attributes"] == nil)
             let xml = try await client.execute(uri: "/open311/v2/requests/\(ids[0]).xml?extensions=true", method: .get)
             #expect(xml.text.contains("<extended_attributes><channel>open311</channel>"))
+
+            // A refused report is listed without what was written, with the reason.
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            _ = try await services.reports.transition(
+                Report.ID(ids[1]), .refuse(reason: "Nội dung quảng cáo"),
+                workflow: .init(actor: desk, now: Date(), calendar: try await services.calendar.workingCalendar()), context: system)
+            let refused = try #require(try await listed("service_request_id=\(ids[1])").first)
+            #expect(refused["description"] as? String == "")
+            #expect(refused["status_notes"] as? String == "Nội dung quảng cáo")
+            #expect(refused["status"] as? String == "closed")
         }
     }
 

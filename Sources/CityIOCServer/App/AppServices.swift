@@ -14,9 +14,11 @@ public struct AppServices: Sendable {
     public let routing: any RoutingStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
+    public let reportPolicy: ReportPolicy
     let assets: Assets
 
-    public init(database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy) throws {
+    public init(database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy, reports: ReportPolicy = ReportPolicy()) throws {
+        self.reportPolicy = reports
         let store = CityStore(database: database)
         self.database = database
         self.organisation = store
@@ -34,5 +36,15 @@ public struct AppServices: Sendable {
 
     func chrome(_ context: AppRequestContext, _ path: String) -> Chrome {
         Chrome(context: context, path: path, assets: assets)
+    }
+}
+
+/// How the city handles citizen reports, set when the server starts.
+public struct ReportPolicy: Sendable {
+    /// Days after publication during which the reporter may reopen a report.
+    public var reopenWithinDays: Int
+
+    public init(reopenWithinDays: Int = 7) {
+        self.reopenWithinDays = reopenWithinDays
     }
 }

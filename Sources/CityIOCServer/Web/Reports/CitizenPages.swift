@@ -222,11 +222,15 @@ struct CitizenPages {
                 <button type="submit">\(t("Gửi đánh giá", "Send the rating"))</button></form>
                 """
         }
-        if [.published, .rated].contains(status) {
+        // Reopening is offered while the window after publication is open, with its end shown.
+        let publishedAt = report.workflow.steps.last { $0.status == .published }?.at
+        let reopenUntil = publishedAt.map { $0.addingTimeInterval(Double(services.reportPolicy.reopenWithinDays) * 86400) }
+        if [.published, .rated].contains(status), let reopenUntil, reopenUntil >= Date() {
+            let until = chrome.format.dateTime(reopenUntil)
             actions = HTML(
                 raw: actions.raw + """
                     <form class="stack panel" method="post" action="/follow/\(token)">\(chrome.csrfField.raw)<input type="hidden" name="step" value="reopen">
-                    <label>\(HTML.escape(t("Chưa được giải quyết? Lý do", "Not solved? Why")))<input name="reason" maxlength="1000" required></label>
+                    <label>\(HTML.escape(t("Chưa được giải quyết? Lý do (mở lại được đến \(until))", "Not solved? Why (you can reopen until \(until))")))<input name="reason" maxlength="1000" required></label>
                     <button class="secondary" type="submit">\(HTML.escape(t("Mở lại phản ánh", "Reopen the report")))</button></form>
                     """)
         }
@@ -254,7 +258,8 @@ struct CitizenPages {
         // The token is the reporter's key: whoever holds it acts as the reporter.
         let reporter = Principal(kind: .anonymous, id: "", name: "reporter", role: .public, agencyID: nil)
         let workflow = ReportWorkflow.Context(
-            actor: reporter, actorIsReporter: true, now: Date(), calendar: try await services.calendar.workingCalendar())
+            actor: reporter, actorIsReporter: true, now: Date(), calendar: try await services.calendar.workingCalendar(),
+            reopenWithinDays: services.reportPolicy.reopenWithinDays)
         do {
             _ = try await services.reports.transition(
                 report.id, event, workflow: workflow, context: ChangeContext(principal: reporter, requestID: context.id))
