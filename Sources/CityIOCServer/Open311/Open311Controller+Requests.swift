@@ -188,7 +188,7 @@ extension Open311Controller {
                         ("service_name", .text((english ? service?.nameEn : service?.name) ?? report.service.rawValue)),
                         ("service_code", .text(report.service.rawValue)),
                         // A refused report keeps its refusal reason public, not what was written (spam, abuse, someone's details).
-                    ("description", .text(workflow.status == .refused ? "" : report.description)),
+                        ("description", .text(workflow.status == .refused ? "" : report.description)),
                         ("agency_responsible", workflow.agency.flatMap { agencies[$0] }.map { .text($0.displayName(context.language)) } ?? .null),
                         ("service_notice", .null),
                         ("requested_datetime", time(report.requestedAt)),
