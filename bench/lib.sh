@@ -1,11 +1,12 @@
 # Shared by the bench scripts: one wrk run printed as a Markdown table row.
 # wrk_row CELLS... -- WRK-ARGS...: prints "| CELLS | requests/s | p50 | p99 | non-2xx |".
+# $CONNECTIONS (default 16) connections from one wrk thread, for $SECONDS_PER_RUN seconds.
 wrk_row() {
   local cells=()
   while [ "$1" != "--" ]; do cells+=("$1"); shift; done
   shift
   local out rps p50 p99 errors
-  out=$(wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency "$@")
+  out=$(wrk -t1 -c"${CONNECTIONS:-16}" -d"${SECONDS_PER_RUN}s" --latency "$@")
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
@@ -23,6 +24,16 @@ start_demo() {
   CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port "$PORT" "${args[@]}" >"$dir.out" 2>"$dir.err" &
   pid=$!
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+}
+
+# start_demo_in DATA OUT [DATABASE_URL]: as start_demo, with the SQLite data in DATA and the
+# demo accounts in OUT.out.
+start_demo_in() {
+  local args=(--data "$1")
+  [ -n "${3:-}" ] && args=(--database "$3")
+  CITYIOC_LOG_LEVEL=warning "$BIN" serve --demo --port "$PORT" "${args[@]}" >"$2.out" 2>"$2.err" &
+  pid=$!
+  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 }
 
 # Stops the server started by start_demo, if one runs. Never `kill 0`: that would signal the whole
