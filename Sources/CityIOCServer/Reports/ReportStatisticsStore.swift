@@ -52,16 +52,18 @@ extension CityStore: ReportStatisticsStore {
         return statements
     }
 
-    /// Counters and pending changes together, restricted by `filter` (on the columns of both).
-    private static func counters(_ columns: String, where filter: String, _ binds: [SQLValue]) -> SQL {
-        SQL(
-            """
-            SELECT \(columns), CAST(SUM(n) AS BIGINT) AS n FROM (
-                SELECT dimension, period, key, measure, bucket, n FROM report_stats WHERE \(filter)
-                UNION ALL
-                SELECT dimension, period, key, measure, bucket, n FROM report_stats_delta WHERE \(filter)) counted
-            GROUP BY \(columns) HAVING SUM(n) <> 0
-            """, binds + binds)
+    /// The folded counters, then the pending changes, each summed by `columns` and restricted by
+    /// `filter` (on the columns of both). Read apart so that the first is summed in the order of
+    /// its index (no sort); the caller adds the two up.
+    private func counters(_ columns: String, where filter: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        for table in ["report_stats", "report_stats_delta"] {
+            rows += try await database.query(
+                SQL(
+                    "SELECT \(columns), CAST(SUM(n) AS BIGINT) AS n FROM \(table) WHERE \(filter) GROUP BY \(columns) HAVING SUM(n) <> 0",
+                    binds))
+        }
+        return rows
     }
 
     public func reportStatistics(_ query: StatisticsQuery, calendar: WorkingCalendar) async throws -> ReportStatistics {
@@ -81,8 +83,7 @@ extension CityStore: ReportStatisticsStore {
             keyBinds = [.text(agency.rawValue)]
             countedIn = .agency
         }
-        let totals = try await database.query(
-            Self.counters("dimension, key, measure, bucket", where: "\(keyed) AND period >= ? AND period <= ?", keyBinds + months))
+        let totals = try await counters("dimension, key, measure, bucket", where: "\(keyed) AND period >= ? AND period <= ?", keyBinds + months)
         for row in totals {
             guard let dimension = ReportFacts.Dimension(rawValue: try row.text("dimension")),
                 let measure = ReportFacts.Measure(rawValue: try row.text("measure"))
@@ -95,10 +96,9 @@ extension CityStore: ReportStatisticsStore {
             // the duration buckets that only the whole city keeps.
             if dimension == .all || dimension == countedIn { statistics.overall.add(measure, bucket: bucket, count: count) }
         }
-        let perMonth = try await database.query(
-            Self.counters(
-                "period, measure", where: "dimension = '\(countedIn.rawValue)'\(keyBinds.isEmpty ? "" : " AND key = ?") AND period >= ? AND period <= ?",
-                keyBinds + months))
+        let perMonth = try await counters(
+            "period, measure", where: "dimension = '\(countedIn.rawValue)'\(keyBinds.isEmpty ? "" : " AND key = ?") AND period >= ? AND period <= ?",
+            keyBinds + months)
         for row in perMonth {
             guard let month = YearMonth(try row.text("period")), let measure = ReportFacts.Measure(rawValue: try row.text("measure")),
                 case .status = measure
@@ -106,10 +106,9 @@ extension CityStore: ReportStatisticsStore {
             statistics.months[month, default: ReportTally()].add(measure, bucket: 0, count: Int(try row.int("n")))
         }
         if case .all = query.scope {
-            let perDay = try await database.query(
-                Self.counters(
-                    "period, measure", where: "dimension = 'day' AND period >= ? AND period <= ?",
-                    [.text(query.from.firstDay.description), .text(query.to.lastDay.description)]))
+            let perDay = try await counters(
+                "period, measure", where: "dimension = 'day' AND period >= ? AND period <= ?",
+                [.text(query.from.firstDay.description), .text(query.to.lastDay.description)])
             for row in perDay {
                 guard let day = CivilDay(try row.text("period")), let measure = ReportFacts.Measure(rawValue: try row.text("measure")) else {
                     continue

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -190,5 +190,15 @@ public enum Schema {
             CREATE TABLE routing_rules (
                 service_code TEXT NOT NULL REFERENCES services(code), area_code TEXT NOT NULL REFERENCES areas(code),
                 agency_id TEXT NOT NULL REFERENCES agencies(id), PRIMARY KEY (service_code, area_code));
+            """)
+
+    /// Statistics summed over months in index order, without sorting (a year reads in a few ms).
+    static let statisticsByKey = Migration(
+        version: 7, name: "report statistics read by key",
+        sqlite: """
+            CREATE INDEX report_stats_by_key ON report_stats(dimension, key, measure, bucket, period, n);
+            """,
+        postgres: """
+            CREATE INDEX report_stats_by_key ON report_stats(dimension, key, measure, bucket, period, n);
             """)
 }
