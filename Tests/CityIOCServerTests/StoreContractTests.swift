@@ -222,3 +222,25 @@ import Testing
         }
     }
 }
+
+@Suite struct DecodedCacheTests {
+    @Test func aHitNeedsTheSameTextAndTheCacheStaysBounded() throws {
+        let cache = DecodedCache<Int>(capacity: 2)
+        var decoded = 0
+        func read(_ id: String, _ text: String) -> Int {
+            cache.value(id: id, text: text) { text in
+                decoded += 1
+                return text.count
+            }
+        }
+        #expect(read("a", "xx") == 2)
+        #expect(read("a", "xx") == 2)
+        #expect(decoded == 1)
+        #expect(read("a", "xxx") == 3)  // changed by someone: decoded again
+        #expect(decoded == 2)
+        _ = read("b", "y")
+        _ = read("c", "z")  // full: starts over
+        #expect(read("a", "xxx") == 3)
+        #expect(decoded == 5)
+    }
+}

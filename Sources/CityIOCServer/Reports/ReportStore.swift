@@ -246,6 +246,9 @@ extension CityStore: ReportStore {
         return decoder
     }()
 
+    /// The workflows of the reports read most often (the open ones on every queue).
+    static let workflowCache = DecodedCache<ReportWorkflow>(capacity: 50_000)
+
     static func report(_ row: SQLRow) throws -> Report {
         let decoder = Self.reportDecoder
         func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
@@ -258,7 +261,9 @@ extension CityStore: ReportStore {
             addressID: row.optionalText("address_id"), wardCode: row.optionalText("ward_code").map { Area.Code($0) }, channel: channel,
             reporter: try json("reporter", as: Report.Reporter.self), attributes: try json("attributes", as: [String: [String]].self),
             mediaURL: row.optionalText("media_url"), requestedAt: try row.date("requested_at"),
-            workflow: try json("workflow", as: ReportWorkflow.self))
+            workflow: try workflowCache.value(id: try row.text("id"), text: try row.text("workflow")) { text in
+                do { return try decoder.decode(ReportWorkflow.self, from: Data(text.utf8)) } catch { throw StoreError.corruptRow("workflow") }
+            })
         report.updatedAt = try row.date("updated_at")
         return report
     }
