@@ -45,10 +45,10 @@ stop_server() {
 }
 
 # on_both_engines FUNCTION: FUNCTION sqlite, then FUNCTION postgres URL on a scratch database when
-# CITYIOC_TEST_DATABASE_URL is set.
+# CITYIOC_TEST_DATABASE_URL is set. BENCH_ENGINES=sqlite or =postgres runs one of them.
 on_both_engines() {
-  "$1" sqlite
-  if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ]; then
+  [ "${BENCH_ENGINES:-sqlite postgres}" = postgres ] || "$1" sqlite
+  if [ -n "${CITYIOC_TEST_DATABASE_URL:-}" ] && [ "${BENCH_ENGINES:-sqlite postgres}" != sqlite ]; then
     local db="bench_$$"
     psql "$CITYIOC_TEST_DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
     "$1" postgres "$(echo "$CITYIOC_TEST_DATABASE_URL" | sed -E "s#/[^/?]+(\?|$)#/$db\1#")"

@@ -129,6 +129,7 @@ struct Demo: AsyncParsableCommand {
                     if done % 100_000 == 0 || done == reports { Output.line("reports: \(done) of \(reports)") }
                 }
                 try await services.statistics.compactReportStatistics()
+                if let postgres = runtime.database as? PostgresDatabase { try await postgres.analyzeReports() }
                 Output.line("added \(reports) past reports in \(Int(Date().timeIntervalSince(started))) s")
             }
             return credentials

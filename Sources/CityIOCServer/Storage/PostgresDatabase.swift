@@ -110,6 +110,21 @@ public final class PostgresDatabase: SQLDatabase {
         _ = try await query("SELECT 1 AS one")
     }
 
+    /// Refreshes the planner's statistics of the reports tables after a bulk load, which
+    /// autovacuum would otherwise reach only later: until then the planner guesses, and may scan
+    /// a million rows where an index holds a few hundred.
+    public func analyzeReports() async throws {
+        do {
+            try await client.withConnection { connection in
+                for table in ["reports", "report_stats", "report_stats_delta"] {
+                    try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
+                }
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
     /// One connection made and closed outside the pool: fails at once, with the server's or the
     /// network's reason, where the pool would keep retrying.
     public func probe() async throws {
