@@ -60,3 +60,12 @@ import Testing
         #expect(table.agency(for: "khac", in: "06685") == nil)
     }
 }
+
+@Suite struct DuplicateTests {
+    @Test func wordsAreComparedWithoutDiacriticsOrCommonWords() {
+        #expect(Duplicates.words("Ổ gà LỚN ở trước chợ") == ["ga", "lon", "truoc", "cho"])
+        #expect(Duplicates.similarity("Ổ gà lớn trước chợ", "o ga lon truoc cho") == 1)
+        #expect(Duplicates.similarity("Ổ gà lớn", "Cây đổ") == 0)
+        #expect(Duplicates.similarity("", "") == 0)
+    }
+}

@@ -159,4 +159,39 @@ import Testing
             #expect(try await desk.post("/desk/assign", fields: [("id", ids[1]), ("agency", "khong-ton-tai")]).status == .unprocessableContent)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theDeskSeesPossibleDuplicatesAndMergesOne(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            func post(_ lat: String, _ long: String, _ text: String) async throws -> String {
+                let (headers, body) = Open311RequestTests.form([
+                    ("api_key", key), ("service_code", "o-ga"), ("lat", lat), ("long", long), ("attribute[size]", "large"), ("description", text),
+                ])
+                let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+                return try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            }
+            let first = try await post("20.94900", "107.04700", "Ổ gà lớn trước cổng chợ Hạ Long, xe máy dễ ngã")
+            let far = try await post("20.96000", "107.06000", "Ổ gà lớn trước cổng chợ")
+            let second = try await post("20.94910", "107.04712", "Ổ GÀ LON truoc cong cho Ha Long")
+            var desk = Browser(client)
+            _ = try await desk.signIn("dieuhanh")
+            let page = try await desk.get("/reports/\(second)")
+            #expect(page.text.contains("Có thể trùng"))
+            #expect(page.text.contains("href=\"/reports/\(first)\""))
+            #expect(!page.text.contains("href=\"/reports/\(far)\""))  // some 1.6 km away
+            #expect(try await desk.post("/reports/\(second)/step", form: ["event": "merge", "target": second]).status == .unprocessableContent)
+            try await desk.get("/reports/\(second)")
+            #expect(try await desk.post("/reports/\(second)/step", form: ["event": "merge", "target": first]).status == .seeOther)
+            let merged = try #require(try await services.reports.report(Report.ID(second)))
+            #expect(merged.workflow.status == .merged)
+            #expect(merged.workflow.mergedInto == first)
+            let listed = try await client.execute(uri: "/open311/v2/requests/\(second).json?extensions=true", method: .get)
+            #expect(listed.text.contains("\"duplicate_of\":\"\(first)\""))
+            // A merged report is no longer offered as a target.
+            let third = try await post("20.94905", "107.04705", "Ổ gà lớn trước chợ Hạ Long")
+            let again = try await desk.get("/reports/\(third)")
+            #expect(again.text.contains("href=\"/reports/\(first)\"") && !again.text.contains("href=\"/reports/\(second)\""))
+        }
+    }
 }

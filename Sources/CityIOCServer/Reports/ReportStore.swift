@@ -12,6 +12,10 @@ public protocol ReportStore: Sendable {
     func report(_ id: Report.ID) async throws -> Report?
     func reportID(tokenHash: String) async throws -> Report.ID?
     func reports(_ query: ReportQuery) async throws -> [Report]
+    /// Reports of the same category received within `days` of this one, in a box of about
+    /// `radius` metres around it (or in its ward without coordinates), not refused or merged:
+    /// the candidates `Duplicates.rank` looks at.
+    func neighbours(of report: Report, radius: Double, days: Int) async throws -> [Report]
     /// Applies one workflow step to the stored report, under lock: the step's rules decide,
     /// the new state, holder and deadline are written with an audit entry, or nothing is.
     func transition(
@@ -188,6 +192,32 @@ extension CityStore: ReportStore {
         case .due: sql.append(" ORDER BY expected_at, id")
         }
         sql.append(" LIMIT \(query.limit) OFFSET \(query.offset)")
+        return try await database.query(sql).map(Self.report)
+    }
+
+    public func neighbours(of report: Report, radius: Double, days: Int) async throws -> [Report] {
+        var sql = SQL(
+            """
+            SELECT \(Self.reportColumns) FROM reports WHERE service_code = ? AND requested_at >= ? AND requested_at <= ? AND id <> ?
+            AND status NOT IN ('merged', 'refused')
+            """,
+            [
+                .text(report.service.rawValue), .date(report.requestedAt.addingTimeInterval(-Double(days) * 86400)),
+                .date(report.requestedAt.addingTimeInterval(Double(days) * 86400)), .text(report.id.rawValue),
+            ])
+        if let latitude = report.latitude, let longitude = report.longitude {
+            // A box a little larger than the radius; the exact distance is measured in Swift.
+            let dLat = radius / 111_000 * 1.2
+            let dLon = radius / (111_000 * max(0.1, cos(latitude * .pi / 180))) * 1.2
+            sql.append(
+                " AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?", .double(latitude - dLat), .double(latitude + dLat),
+                .double(longitude - dLon), .double(longitude + dLon))
+        } else if let ward = report.wardCode {
+            sql.append(" AND ward_code = ?", .text(ward.rawValue))
+        } else {
+            return []
+        }
+        sql.append(" ORDER BY requested_at DESC LIMIT 200")
         return try await database.query(sql).map(Self.report)
     }
 

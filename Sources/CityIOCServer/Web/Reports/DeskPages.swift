@@ -252,6 +252,7 @@ struct DeskPages {
         let holder = report.workflow.agency.flatMap { id in agencies.first { $0.id == id } }
         let routing = try await services.routing.routingTable(organisation: services.organisation, catalogue: services.catalogue)
         let suggestion = routing.agency(for: report.service, in: report.wardCode)
+        let duplicates = try await duplicatesPanel(context, chrome: chrome, report: report)
         let steps: [HTML] = report.workflow.steps.map { step in
             "<tr><td>\(f.dateTime(step.at))</td><td>\(Self.statusText(step.status)(chrome.language))</td><td>\(step.actorName)</td><td>\(step.note ?? "")</td></tr>"
         }
@@ -277,10 +278,39 @@ struct DeskPages {
             \(answers)
             </table></div>
             \(actions(context, chrome: chrome, report: report, service: service, agencies: agencies, suggestion: suggestion))
+            \(duplicates)
             <h2>\(Text(vi: "Diễn biến", en: "Timeline")(chrome.language))</h2>
             <div class="table-wrap"><table><tbody>\(steps)</tbody></table></div>
             """
         return Layout(chrome: chrome, title: report.id.rawValue, flash: flash, body: body).render()
+    }
+
+    /// For the desk, while a report can still be merged: reports of the same category received
+    /// within a week, within 300 m (or in the same ward) with similar words, each with a button
+    /// to merge this report into it.
+    func duplicatesPanel(_ context: AppRequestContext, chrome: Chrome, report: Report) async throws -> HTML {
+        guard AccessPolicy.allows(context.principal, .useDesk), [.received, .classified, .returned].contains(report.workflow.status) else {
+            return ""
+        }
+        let language = chrome.language
+        let candidates = Duplicates.rank(report, among: try await services.reports.neighbours(of: report, radius: 300, days: 7)).prefix(5)
+        guard !candidates.isEmpty else { return "" }
+        let rows: [HTML] = candidates.map { candidate in
+            let other = candidate.report
+            let distance = candidate.distance.map { chrome.format.integer(Int($0.rounded())) + " m" } ?? Text(vi: "cùng phường", en: "same ward")(language)
+            return """
+                <tr><td><a href="/reports/\(other.id.rawValue)">\(other.id.rawValue)</a></td><td>\(chrome.format.dateTime(other.requestedAt))</td>
+                <td>\(other.description)</td><td class="num">\(distance)</td><td class="num">\(chrome.format.integer(Int((candidate.similarity * 100).rounded()))) %</td>
+                <td>\(Self.statusText(other.workflow.status)(language))</td>
+                <td><form method="post" action="/reports/\(report.id.rawValue)/step">\(chrome.csrfField)<input type="hidden" name="event" value="merge"><input type="hidden" name="target" value="\(other.id.rawValue)"><button class="secondary" type="submit">\(Text(vi: "Gộp vào phản ánh này", en: "Merge into this one")(language))</button></form></td></tr>
+                """
+        }
+        return """
+            <h2>\(Text(vi: "Có thể trùng", en: "Possible duplicates")(language))</h2>
+            <div class="table-wrap"><table>
+            <thead><tr><th>\(chrome.t(.code))</th><th>\(Text(vi: "Tiếp nhận", en: "Received")(language))</th><th>\(Text(vi: "Nội dung", en: "Description")(language))</th><th class="num">\(Text(vi: "Cách", en: "Distance")(language))</th><th class="num">\(Text(vi: "Giống", en: "Alike")(language))</th><th>\(chrome.t(.status))</th><th></th></tr></thead>
+            <tbody>\(HTML.join(rows))</tbody></table></div>
+            """
     }
 
     /// The forms for the steps this viewer may take now (the workflow has the last word).
@@ -361,6 +391,12 @@ struct DeskPages {
         case "return": event = .returnToOperator(reason: note)
         case "publish": event = .publish
         case "escalate": event = .escalate(reason: note)
+        case "merge":
+            // Into a report that exists, is another one, and is not itself merged away.
+            guard let target = form.text("target"), target != report.id.rawValue,
+                let into = try await services.reports.report(Report.ID(target)), into.workflow.status != .merged
+            else { throw ValidationError(field: "target", reason: .unknownReference) }
+            event = .merge(into: into.id.rawValue)
         default: throw ClientError(.badRequest, .badRequest)
         }
         if case .assign(let agency) = event, try await services.organisation.agency(agency) == nil {
