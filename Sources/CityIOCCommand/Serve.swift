@@ -27,6 +27,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Days after publication a citizen may reopen a report (env CITYIOC_REOPEN_DAYS; default 7).")
     var reopenDays: Int?
 
+    @Option(name: .long, help: "Reports one address may send through the public form per hour, 0 for no limit (env CITYIOC_PUBLIC_REPORT_LIMIT; default 10).")
+    var publicReportLimit: Int?
+
+    @Flag(name: .long, help: "Behind a reverse proxy: take the client's address from X-Forwarded-For (env CITYIOC_TRUST_PROXY).")
+    var trustProxy = false
+
     func run() async throws {
         let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
         let portText = self.port.map(String.init) ?? Environment.value("CITYIOC_PORT") ?? "8080"
@@ -41,9 +47,14 @@ struct Serve: AsyncParsableCommand {
         guard let reopenDays = Int(reopenText), (0...365).contains(reopenDays) else {
             throw Failure.exit("--reopen-days must be a number of days from 0 to 365, not \(reopenText)")
         }
+        let limitText = self.publicReportLimit.map(String.init) ?? Environment.value("CITYIOC_PUBLIC_REPORT_LIMIT") ?? "10"
+        guard let publicLimit = Int(limitText), (0...100_000).contains(publicLimit) else {
+            throw Failure.exit("--public-report-limit must be a number from 0 to 100000, not \(limitText)")
+        }
+        let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
         let services = try AppServices(
             database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
-            reports: ReportPolicy(reopenWithinDays: reopenDays))
+            reports: ReportPolicy(reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied))
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
         companions += PeriodicJob.standard(services: services, logger: logger)

@@ -103,4 +103,25 @@ import Testing
             #expect(!listed.text.contains("0987654321") && !listed.text.contains("Trần Thị Bình"))
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func thePublicFormTakesSoManyReportsAnHourFromOneAddress(engine: TestEngine) async throws {
+        try await withApp(engine, policy: ReportPolicy(publicReportsPerHour: 2)) { services, client in
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            var citizen = Browser(client)
+            let report = ["service_code": "o-ga", "attribute[size]": "small", "description": "Ổ gà", "address_string": "Bến Đoan"]
+            for _ in 0..<2 {
+                try await citizen.get("/report?service_code=o-ga")
+                #expect(try await citizen.post("/report", form: report).status == .seeOther)
+            }
+            try await citizen.get("/report?service_code=o-ga")
+            let third = try await citizen.post("/report", form: report)
+            #expect(third.status == .tooManyRequests)
+            #expect(third.text.contains("Bạn đã gửi 2 phản ánh trong một giờ qua"))
+            #expect(try await services.reports.reports(ReportQuery()).count == 2)
+            // Old windows are swept; the count starts again in a new hour.
+            try await services.intakeLimits.sweepIntakeLimits(before: Date().addingTimeInterval(7200))
+            #expect(try await services.intakeLimits.admit(client: "unknown", limit: 2, now: Date()))
+        }
+    }
 }

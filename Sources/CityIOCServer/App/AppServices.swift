@@ -12,6 +12,7 @@ public struct AppServices: Sendable {
     public let reports: any ReportStore
     public let statistics: any ReportStatisticsStore
     public let routing: any RoutingStore
+    public let intakeLimits: any IntakeLimitStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     public let reportPolicy: ReportPolicy
@@ -29,6 +30,7 @@ public struct AppServices: Sendable {
         self.reports = store
         self.statistics = store
         self.routing = store
+        self.intakeLimits = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()
@@ -43,8 +45,14 @@ public struct AppServices: Sendable {
 public struct ReportPolicy: Sendable {
     /// Days after publication during which the reporter may reopen a report.
     public var reopenWithinDays: Int
+    /// Reports one address may send through the public form in an hour (0: no limit).
+    public var publicReportsPerHour: Int
+    /// Take the client's address from the last `X-Forwarded-For` hop (behind a reverse proxy).
+    public var trustProxy: Bool
 
-    public init(reopenWithinDays: Int = 7) {
+    public init(reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false) {
         self.reopenWithinDays = reopenWithinDays
+        self.publicReportsPerHour = publicReportsPerHour
+        self.trustProxy = trustProxy
     }
 }

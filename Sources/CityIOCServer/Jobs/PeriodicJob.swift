@@ -42,6 +42,11 @@ public struct PeriodicJob: ServiceLifecycle.Service {
 
     /// The jobs every `cityioc serve` runs.
     public static func standard(services: AppServices, logger: Logger) -> [PeriodicJob] {
-        [PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() }]
+        [
+            PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() },
+            PeriodicJob(name: "intake-limits", every: .seconds(600), logger: logger) {
+                try await services.intakeLimits.sweepIntakeLimits(before: Date().addingTimeInterval(-86400))
+            },
+        ]
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -200,5 +200,17 @@ public enum Schema {
             """,
         postgres: """
             CREATE INDEX report_stats_by_key ON report_stats(dimension, key, measure, bucket, period, n);
+            """)
+
+    /// Submissions through the public form per address and hour (a shared rate limit).
+    static let intakeLimits = Migration(
+        version: 8, name: "public intake limits",
+        sqlite: """
+            CREATE TABLE intake_limits (
+                client TEXT NOT NULL, window_start TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client, window_start));
+            """,
+        postgres: """
+            CREATE TABLE intake_limits (
+                client TEXT NOT NULL, window_start TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client, window_start));
             """)
 }

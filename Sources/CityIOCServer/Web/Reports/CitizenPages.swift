@@ -1,5 +1,6 @@
 import CityIOCDomain
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// What a citizen uses without an account: the report form, and the follow-up page reached by
@@ -145,6 +146,16 @@ struct CitizenPages {
             answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
             reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
             mediaURL: nil, channel: .web)
+        let limit = services.reportPolicy.publicReportsPerHour
+        if limit > 0, context.principal.role == .public || !context.principal.isAuthenticated,
+            try await !services.intakeLimits.admit(client: clientAddress(request, context), limit: limit, now: Date())
+        {
+            let message = Text(
+                vi: "Bạn đã gửi \(limit) phản ánh trong một giờ qua. Vui lòng thử lại sau, hoặc gọi đường dây nóng 1022.",
+                en: "You have sent \(limit) reports in the past hour. Please try again later, or call the 1022 hotline.")
+            return try await formPage(context, values: form, flash: Flash(kind: .error, message: message(context.language)))
+                .response(status: .tooManyRequests)
+        }
         do {
             guard form.text("service_code") != nil else {
                 throw ReportIntake.Refusal("Hãy chọn lĩnh vực phản ánh.", "Please choose what the report is about.")
@@ -158,6 +169,15 @@ struct CitizenPages {
             return try await formPage(context, values: form, flash: Flash(kind: .error, message: refusal.message(context.language)))
                 .response(status: .unprocessableContent)
         }
+    }
+
+    /// Who is sending, for the hourly limit: the connection's address, or behind a trusted
+    /// reverse proxy the last address it added to `X-Forwarded-For`.
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        if services.reportPolicy.trustProxy, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty { return String(last.prefix(64)) }
+        }
+        return context.remoteAddress ?? "unknown"
     }
 
     /// A browser's `datetime-local` value (`2026-11-22T10:30`) is local time in the city; the
