@@ -10,7 +10,7 @@ wrk_row() {
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $4}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   printf '|'
   printf ' %s |' "${cells[@]}" "$rps" "$p50" "$p99" "${errors:-0}"
   printf '\n'

@@ -82,15 +82,25 @@ struct ReportIntake: Sendable {
         } else if let latitude, let longitude {
             ward = NearestArea.find(latitude: latitude, longitude: longitude, in: try await services.organisation.areas(AreaQuery()))?.code
         }
-        let token = Secret.token(bytes: 18)
-        let report = Report(
-            id: Report.newID(at: now, calendar: calendar), service: service.code, description: description, latitude: latitude,
-            longitude: longitude, address: address, addressID: addressID, wardCode: ward, channel: submission.channel, reporter: reporter,
-            attributes: submission.answers, mediaURL: submission.mediaURL.nonBlank, requestedAt: now,
-            workflow: ReportWorkflow(receivedAt: now, by: principal, priority: service.priority))
-        try await services.reports.createReport(
-            report, tokenHash: Secret.sha256(token), calendar: calendar, context: ChangeContext(principal: principal, requestID: requestID, now: now))
-        return (report, token)
+        // An id is the day and six random characters (some 900 million a day): on the rare
+        // clash with an existing one, the report is stored under a new id instead of failing.
+        var attempt = 0
+        while true {
+            let token = Secret.token(bytes: 18)
+            let report = Report(
+                id: Report.newID(at: now, calendar: calendar), service: service.code, description: description, latitude: latitude,
+                longitude: longitude, address: address, addressID: addressID, wardCode: ward, channel: submission.channel, reporter: reporter,
+                attributes: submission.answers, mediaURL: submission.mediaURL.nonBlank, requestedAt: now,
+                workflow: ReportWorkflow(receivedAt: now, by: principal, priority: service.priority))
+            do {
+                try await services.reports.createReport(
+                    report, tokenHash: Secret.sha256(token), calendar: calendar,
+                    context: ChangeContext(principal: principal, requestID: requestID, now: now))
+                return (report, token)
+            } catch StoreError.duplicate where attempt < 5 {
+                attempt += 1
+            }
+        }
     }
 
     static func coordinate(_ raw: String?, _ name: String, range: ClosedRange<Double>) throws -> Double? {
