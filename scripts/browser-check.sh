@@ -33,5 +33,7 @@ for size in 1920x1080 1366x800 390x844; do
   python3 scripts/browser.py "$BASE" admin "$(password admin)" "$SHOTS" "$size" "${ADMIN_PAGES[@]}" || status=1
 done
 python3 scripts/browser.py "$BASE" canbo.honggai "$(password canbo.honggai)" "$SHOTS" 390x844 / /agency /admin/agencies /desk /stats /report || status=1
+# A citizen without an account: the form, and the answered reports with their map.
+python3 scripts/browser.py "$BASE" "" "" "$SHOTS" 390x844 /report /published "/published?days=365" || status=1
 echo "screenshots in $SHOTS"
 exit $status

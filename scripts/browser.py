@@ -76,12 +76,13 @@ def main():
     browser = Chromium(width, height)
     problems = []
     try:
-        browser.load(base + "/login")
-        browser.evaluate(
-            f"document.querySelector('input[name=username]').value={json.dumps(username)};"
-            f"document.querySelector('input[name=password]').value={json.dumps(password)};"
-            "document.querySelector('form.stack').submit()")
-        time.sleep(1.5)
+        if username:  # an empty username: a visitor without an account
+            browser.load(base + "/login")
+            browser.evaluate(
+                f"document.querySelector('input[name=username]').value={json.dumps(username)};"
+                f"document.querySelector('input[name=password]').value={json.dumps(password)};"
+                "document.querySelector('form.stack').submit()")
+            time.sleep(1.5)
         for path in paths:
             browser.load(base + path)
             for event in browser.events:

@@ -33,6 +33,7 @@ import Testing
             #expect(!(try await other.get("/desk").text.contains(id)))
             #expect(try await other.get("/reports/\(id)").status == .notFound)
 
+            #expect(try await client.execute(uri: "/published/\(id)", method: .get).status == .notFound)  // not yet published
             var ward = Browser(client)
             _ = try await ward.signIn("canbo.honggai")
             #expect(try await ward.get("/desk").text.contains(id))
@@ -54,6 +55,11 @@ import Testing
             let request = try #require((try JSONSerialization.jsonObject(with: Data(buffer: open311.body)) as? [[String: Any]])?.first)
             #expect(request["status"] as? String == "closed")
             #expect(request["status_notes"] as? String == "Đã vá xong ổ gà.")
+            // Published: on the public page and its own page, with the answer and without the reporter.
+            let published = try await client.execute(uri: "/published", method: .get)
+            #expect(published.status == .ok && published.text.contains("/published/\(id)"))
+            let publicPage = try await client.execute(uri: "/published/\(id)", method: .get)
+            #expect(publicPage.text.contains("Đã vá xong ổ gà.") && !publicPage.text.contains("0912345678"))
             let audit = try await services.audit.auditEntries(AuditFilter(entityType: "report", entityID: id)).map(\.action)
             #expect(audit == ["report.publish", "report.resolve", "report.accept", "report.assign", "report.classify", "report.create"])
         }

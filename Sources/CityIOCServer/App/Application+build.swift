@@ -37,6 +37,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     DeskPages(services: services).register(on: router)
     StatisticsPages(services: services).register(on: router)
     CitizenPages(services: services).register(on: router)
+    PublicPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     Open311Controller(services: services).register(on: router)

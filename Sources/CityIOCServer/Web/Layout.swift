@@ -67,13 +67,29 @@ struct Layout {
 
     func render() -> HTML {
         let language = chrome.language
-        let items: [HTML] = Self.navigation.compactMap { item in
+        let staff = chrome.principal.isAuthenticated && chrome.principal.role != .public
+        // Citizens: report, and see what the city answered.
+        let citizenItems: [HTML] = [
+            ("/report", Text(vi: "Gửi phản ánh", en: "Report a problem")), ("/published", Text(vi: "Phản ánh đã trả lời", en: "Answered reports")),
+        ].map { path, text in
+            "<a href=\"\(path)\"\(HTML(raw: chrome.path.hasPrefix(path) ? " aria-current=\"page\"" : ""))>\(text(language))</a>"
+        }
+        let items: [HTML] = staff ? staffItems : citizenItems
+        return page(items: items, language: language)
+    }
+
+    var staffItems: [HTML] {
+        let language = chrome.language
+        return Self.navigation.compactMap { item in
             guard chrome.principal.isAuthenticated, chrome.principal.role != .public else { return nil }
             if let permission = item.permission, !AccessPolicy.allows(chrome.principal, permission) { return nil }
             if item.path == "/agency", chrome.principal.agencyID == nil { return nil }
             let current = item.path == "/" ? chrome.path == "/" : chrome.path.hasPrefix(item.path)
             return "<a href=\"\(item.path)\"\(HTML(raw: current ? " aria-current=\"page\"" : ""))>\(item.text(language))</a>"
         }
+    }
+
+    func page(items: [HTML], language: Language) -> HTML {
         let other: Language = language == .vi ? .en : .vi
         let switcher: HTML = """
             <form method="post" action="/language">\(chrome.csrfField)<input type="hidden" name="language" value="\(other.rawValue)"><input type="hidden" name="next" value="\(chrome.path)"><button class="link" type="submit" lang="\(other.rawValue)">\(other == .vi ? "Tiếng Việt" : "English")</button></form>
