@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Behind a reverse proxy: take the client's address from X-Forwarded-For (env CITYIOC_TRUST_PROXY).")
     var trustProxy = false
 
+    @Option(name: .long, help: "URL of the e-mail/SMS gateway that notifications are posted to as JSON (env CITYIOC_NOTIFY_WEBHOOK).")
+    var notifyWebhook: String?
+
     func run() async throws {
         let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
         let portText = self.port.map(String.init) ?? Environment.value("CITYIOC_PORT") ?? "8080"
@@ -57,7 +60,16 @@ struct Serve: AsyncParsableCommand {
             reports: ReportPolicy(reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied))
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
-        companions += PeriodicJob.standard(services: services, logger: logger)
+        var transport: (any MessageTransport)?
+        if let hook = self.notifyWebhook ?? Environment.value("CITYIOC_NOTIFY_WEBHOOK"), !hook.isEmpty {
+            guard let url = URL(string: hook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Failure.exit("--notify-webhook must be an http(s) URL, not \(hook)")
+            }
+            transport = WebhookTransport(url: url)
+        } else {
+            logger.notice("no --notify-webhook: notifications wait in the outbox (/admin/outbox)")
+        }
+        companions += PeriodicJob.standard(services: services, logger: logger, transport: transport)
         let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let app = buildApplication(
             settings: ServerSettings(host: host, port: port), services: services, logger: logger, companions: companions

@@ -13,6 +13,7 @@ public struct AppServices: Sendable {
     public let statistics: any ReportStatisticsStore
     public let routing: any RoutingStore
     public let intakeLimits: any IntakeLimitStore
+    public let outbox: any OutboxStore
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     public let reportPolicy: ReportPolicy
@@ -31,6 +32,7 @@ public struct AppServices: Sendable {
         self.statistics = store
         self.routing = store
         self.intakeLimits = store
+        self.outbox = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

@@ -32,6 +32,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     UserPages(services: services).register(on: router)
     KeyPages(services: services).register(on: router)
     AuditPages(services: services).register(on: router)
+    OutboxPages(services: services).register(on: router)
     CalendarPages(services: services).register(on: router)
     RoutingPages(services: services).register(on: router)
     DeskPages(services: services).register(on: router)

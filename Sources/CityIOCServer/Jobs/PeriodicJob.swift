@@ -41,12 +41,21 @@ public struct PeriodicJob: ServiceLifecycle.Service {
     }
 
     /// The jobs every `cityioc serve` runs.
-    public static func standard(services: AppServices, logger: Logger) -> [PeriodicJob] {
-        [
+    /// Notifications are delivered only with a `transport` (a gateway's webhook); without one
+    /// they wait in the outbox, where admins see them.
+    public static func standard(services: AppServices, logger: Logger, transport: (any MessageTransport)? = nil) -> [PeriodicJob] {
+        var jobs = [
             PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() },
             PeriodicJob(name: "intake-limits", every: .seconds(600), logger: logger) {
                 try await services.intakeLimits.sweepIntakeLimits(before: Date().addingTimeInterval(-86400))
             },
         ]
+        if let transport {
+            jobs.append(
+                PeriodicJob(name: "notifications", every: .seconds(5), logger: logger) {
+                    try await services.outbox.deliverOutbox(through: transport, now: Date())
+                })
+        }
+        return jobs
     }
 }

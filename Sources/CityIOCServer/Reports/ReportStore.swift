@@ -245,7 +245,8 @@ extension CityStore: ReportStore {
                                 .text(report.workflow.status.rawValue), SQLValue(report.workflow.agency?.rawValue),
                                 SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now), .text(id.rawValue),
                             ])
-                    ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar))),
+                    ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar)))
+                        + Self.notifications(for: actions, report: report, at: workflow.now),
                     audit: AuditDraft(
                         action: "report.\(report.workflow.steps.last?.event ?? "step")", entityType: "report", entityID: id.rawValue,
                         before: summary(before), after: summary(report.workflow)),

@@ -3,7 +3,7 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits]
+    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -212,5 +212,24 @@ public enum Schema {
         postgres: """
             CREATE TABLE intake_limits (
                 client TEXT NOT NULL, window_start TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client, window_start));
+            """)
+
+    /// Notifications waiting to be delivered, written in the same transaction as the step that
+    /// causes them; addresses are looked up when sending, never copied here.
+    static let outbox = Migration(
+        version: 9, name: "notification outbox",
+        sqlite: """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id), audience TEXT NOT NULL,
+                agency_id TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL, next_attempt_at TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0, delivered_at TEXT, failed_at TEXT, last_error TEXT);
+            CREATE INDEX outbox_due ON outbox(next_attempt_at);
+            """,
+        postgres: """
+            CREATE TABLE outbox (
+                id BIGSERIAL PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id), audience TEXT NOT NULL,
+                agency_id TEXT, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, next_attempt_at TIMESTAMPTZ,
+                attempts INTEGER NOT NULL DEFAULT 0, delivered_at TIMESTAMPTZ, failed_at TIMESTAMPTZ, last_error TEXT);
+            CREATE INDEX outbox_due ON outbox(next_attempt_at);
             """)
 }

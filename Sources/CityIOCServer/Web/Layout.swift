@@ -63,6 +63,7 @@ struct Layout {
         NavItem(path: "/admin/users", text: .users, permission: .manageUsers),
         NavItem(path: "/admin/keys", text: .apiKeys, permission: .manageApiKeys),
         NavItem(path: "/admin/audit", text: .audit, permission: .readAudit),
+        NavItem(path: "/admin/outbox", text: Text(vi: "Thông báo", en: "Notifications"), permission: .readAudit),
     ]
 
     func render() -> HTML {

@@ -1,0 +1,45 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+
+/// The notification outbox for admins: what was sent, what waits for a retry and why, what was
+/// given up on.
+struct OutboxPages {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.on(.get, "/admin/outbox", .permission(.readAudit), use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let chrome = services.chrome(context, "/admin/outbox")
+        let language = chrome.language
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let messages = try await services.outbox.outbox(limit: 200)
+        let rows: [HTML] = messages.map { message in
+            let state: HTML
+            if message.deliveredAt != nil {
+                state = "<span class=\"tag ok\">\(t("Đã gửi", "Sent"))</span>"
+            } else if message.failedAt != nil {
+                state = "<span class=\"tag bad\">\(t("Bỏ sau 8 lần", "Given up after 8 tries"))</span>"
+            } else {
+                state = "<span class=\"tag warn\">\(t("Đang chờ", "Waiting"))</span>"
+            }
+            let audience = message.audience == .reporter ? t("Người phản ánh", "Reporter") : (message.agencyID?.rawValue ?? "")
+            return """
+                <tr><td>\(chrome.format.dateTime(message.createdAt))</td><td><a href="/reports/\(message.reportID.rawValue)">\(message.reportID.rawValue)</a></td>
+                <td>\(audience)</td><td>\(DeskPages.statusText(message.status)(language))</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
+                """
+        }
+        let title = t("Thông báo", "Notifications")
+        let body: HTML = """
+            <h1>\(title)</h1>
+            <p class="hint">\(t("Thông báo cho người phản ánh (thư, tin nhắn) và cho đơn vị được giao, gửi qua cổng thư/tin nhắn cấu hình bằng --notify-webhook; thử lại sau 1 phút, 5 phút, 30 phút, 2 giờ, rồi mỗi 6 giờ.", "Notifications to reporters (e-mail, SMS) and to agencies given a report, sent through the gateway set with --notify-webhook; retried after 1 min, 5 min, 30 min, 2 h, then every 6 h."))</p>
+            <div class="table-wrap"><table>
+            <thead><tr><th>\(t("Lúc", "At"))</th><th>\(t("Phản ánh", "Report"))</th><th>\(t("Gửi cho", "To"))</th><th>\(chrome.t(.status))</th><th></th><th class="num">\(t("Lần thử", "Tries"))</th><th>\(t("Lỗi gần nhất", "Last error"))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: 7) : HTML.join(rows))</tbody>
+            </table></div>
+            """
+        return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
+    }
+}

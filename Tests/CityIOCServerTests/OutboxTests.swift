@@ -1,0 +1,87 @@
+import CityIOCDomain
+import Foundation
+import Testing
+
+@testable import CityIOCServer
+
+/// A gateway that records what it is given, or refuses everything.
+actor RecordingTransport: MessageTransport {
+    var sent: [OutgoingMessage] = []
+    var refusing: Bool
+
+    init(refusing: Bool = false) { self.refusing = refusing }
+
+    func send(_ message: OutgoingMessage) async throws {
+        if refusing { throw WebhookTransport.Refused(status: 503) }
+        sent.append(message)
+    }
+}
+
+@Suite struct OutboxTests {
+    @Test(arguments: TestEngine.all)
+    func stepsLeaveMessagesThatAreDeliveredWithRetries(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            try await services.organisation.createAgency(
+                Agency(
+                    id: "ban-quan-ly", name: "Ban quản lý dự án", nameEn: "Project board", kind: .department, areaCode: "22",
+                    email: "bql@example.vn"), context: system)
+            let calendar = WorkingCalendar()
+            let now = Date()
+            let report = Report(
+                id: "20261122-OUTBOX", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
+                addressID: nil, wardCode: "06685", channel: .web, reporter: .init(phone: "0912345678", email: "dan@example.vn"),
+                attributes: [:], mediaURL: nil, requestedAt: now, workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
+            try await services.reports.createReport(report, tokenHash: "h", calendar: calendar, context: system)
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "ban-quan-ly")] {
+                _ = try await services.reports.transition(report.id, event, workflow: .init(actor: desk, now: now, calendar: calendar), context: system)
+            }
+            // Assignment: one for the agency, one for the reporter (who left an address).
+            let queued = try await services.outbox.outbox(limit: 10)
+            #expect(Set(queued.map(\.audience)) == [.agency, .reporter])
+
+            let down = RecordingTransport(refusing: true)
+            #expect(try await services.outbox.deliverOutbox(through: down, now: now) == 0)
+            let waiting = try await services.outbox.outbox(limit: 10)
+            #expect(waiting.allSatisfy { $0.attempts == 1 && $0.deliveredAt == nil && $0.lastError == "gateway answered 503" })
+
+            let gateway = RecordingTransport()
+            #expect(try await services.outbox.deliverOutbox(through: gateway, now: now.addingTimeInterval(30)) == 0)  // not due yet
+            #expect(try await services.outbox.deliverOutbox(through: gateway, now: now.addingTimeInterval(61)) == 2)
+            let sent = await gateway.sent
+            #expect(Set(sent.map(\.to)) == ["bql@example.vn", "dan@example.vn", "0912345678"])
+            #expect(sent.first { $0.channel == .sms }?.text.contains("20261122-OUTBOX") == true)
+            #expect(try await services.outbox.outbox(limit: 10).allSatisfy { $0.deliveredAt != nil })
+            #expect(try await services.outbox.deliverOutbox(through: gateway, now: now.addingTimeInterval(7200)) == 0)  // nothing twice
+            #expect(await gateway.sent.count == 3)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aMessageIsGivenUpAfterEightTries(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            let now = Date()
+            let report = Report(
+                id: "20261122-GIVEUP", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
+                addressID: nil, wardCode: nil, channel: .web, reporter: .init(email: "dan@example.vn"), attributes: [:], mediaURL: nil,
+                requestedAt: now, workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
+            try await services.reports.createReport(report, tokenHash: "g", calendar: WorkingCalendar(), context: system)
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            _ = try await services.reports.transition(
+                report.id, .refuse(reason: "Trùng lặp"), workflow: .init(actor: desk, now: now, calendar: WorkingCalendar()), context: system)
+            let down = RecordingTransport(refusing: true)
+            var clock = now
+            for _ in 0..<8 {
+                try await services.outbox.deliverOutbox(through: down, now: clock)
+                clock.addTimeInterval(6 * 3600 + 1)
+            }
+            let message = try #require(try await services.outbox.outbox(limit: 1).first)
+            #expect(message.attempts == 8 && message.failedAt != nil && message.deliveredAt == nil)
+            #expect(try await services.outbox.deliverOutbox(through: RecordingTransport(), now: clock.addingTimeInterval(86400)) == 0)
+        }
+    }
+}
