@@ -127,6 +127,31 @@ import Testing
             #expect(saved.attributes == Open311CatalogueTests.pothole.attributes)  // questions kept
             #expect(try await services.audit.auditEntries(AuditFilter(action: "service.update")).count == 1)
 
+            // The reporter's questions: one changed, one added; a list without choices, or a code
+            // used twice, is refused and changes nothing.
+            let base = fields.map { ($0.key, $0.value) }
+            func block(_ code: String, _ type: String, _ required: String, _ text: String, _ choices: String) -> [(String, String)] {
+                [("q_code", code), ("q_datatype", type), ("q_required", required), ("q_description", text), ("q_values", choices)]
+            }
+            try await admin.get("/admin/services/o-ga")
+            let noChoices = base + block("size", "singlevaluelist", "yes", "Kích thước", "")
+            #expect(try await admin.post("/admin/services/o-ga", fields: noChoices).status == .unprocessableContent)
+            try await admin.get("/admin/services/o-ga")
+            let twice = base + block("size", "string", "no", "A", "") + block("size", "string", "no", "B", "")
+            #expect(try await admin.post("/admin/services/o-ga", fields: twice).status == .unprocessableContent)
+            #expect(try await services.catalogue.service("o-ga")?.attributes == Open311CatalogueTests.pothole.attributes)
+            try await admin.get("/admin/services/o-ga")
+            let edited =
+                base + block("size", "singlevaluelist", "yes", "Kích thước chỗ hỏng", "small|Nhỏ\nlarge|Lớn\nhuge|Rất lớn")
+                + block("depth", "number", "no", "Độ sâu (cm)", "") + block("", "string", "no", "", "")
+            #expect(try await admin.post("/admin/services/o-ga", fields: edited).status == .seeOther)
+            let questions = try #require(try await services.catalogue.service("o-ga")).attributes
+            #expect(questions.map(\.code) == ["size", "depth"])
+            #expect(questions[0].values.map(\.key) == ["small", "large", "huge"] && questions[0].description == "Kích thước chỗ hỏng")
+            #expect(questions[1].datatype == .number && !questions[1].required)
+            let definition = try await client.execute(uri: "/open311/v2/services/o-ga.json", method: .get)
+            #expect(definition.text.contains("\"code\":\"depth\""))
+
             var staff = Browser(client)
             _ = try await staff.signIn("canbo.honggai")
             try await staff.get("/admin/services/o-ga")

@@ -65,8 +65,22 @@ struct ServicePages {
         let priorities = Priority.allCases.map { ($0.rawValue, DeskPages.priorityText($0)(chrome.language)) }
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
         let terms = service.terms
-        let questions: [HTML] = service.attributes.sorted { $0.order < $1.order }.map {
-            "<tr><td><code>\($0.code)</code></td><td>\($0.datatype.rawValue)\(HTML(raw: $0.required ? " *" : ""))</td><td>\($0.description)</td><td>\($0.values.map(\.name).joined(separator: "; "))</td></tr>"
+        // The reporter's questions, one block each and a blank one to add another; a block whose
+        // code is emptied is removed. Choices are one per line, `key|name`.
+        let datatypes = ServiceAttribute.Datatype.allCases.map { ($0.rawValue, $0.rawValue) }
+        let yesNo = [("yes", t("Bắt buộc", "Required")), ("no", t("Không bắt buộc", "Optional"))]
+        let blank = ServiceAttribute(code: "", datatype: .string, order: service.attributes.count + 1, description: "")
+        let questions: [HTML] = (service.attributes.sorted { $0.order < $1.order } + [blank]).enumerated().map { index, attribute in
+            let choices = attribute.values.map { "\($0.key)|\($0.name)" }.joined(separator: "\n")
+            return """
+                <fieldset class="question"><legend>\(attribute.code.isEmpty ? t("Thêm câu hỏi", "Add a question") : t("Câu hỏi", "Question") + " \(index + 1)")</legend>
+                <label>\(chrome.t(.code))<input name="q_code" value="\(attribute.code)" maxlength="40" pattern="[A-Za-z0-9_\\-]*"></label>
+                <label>\(t("Kiểu trả lời", "Answer type"))\(Widgets.select(name: "q_datatype", options: datatypes, selected: attribute.datatype.rawValue))</label>
+                <label>\(t("Bắt buộc?", "Required?"))\(Widgets.select(name: "q_required", options: yesNo, selected: attribute.required ? "yes" : "no"))</label>
+                <label>\(t("Câu hỏi", "Question"))<input name="q_description" value="\(attribute.description)" maxlength="500"></label>
+                <label>\(t("Lựa chọn (mỗi dòng: mã|tên), cho kiểu danh sách", "Choices (one per line: key|name), for list types"))<textarea name="q_values" rows="3">\(choices)</textarea></label>
+                </fieldset>
+                """
         }
         let action = isNew ? "/admin/services" : "/admin/services/\(service.code.rawValue)"
         let body: HTML = """
@@ -87,9 +101,10 @@ struct ServicePages {
             <label>\(t("Hạn xử lý thông thường", "Resolve normal within"))<input name="resolve_normal" value="\(terms.resolveNormal.description)" required pattern="[0-9]+[hdHD]"></label>
             <label>\(t("Hạn xử lý phức tạp", "Resolve complex within"))<input name="resolve_complex" value="\(terms.resolveComplex.description)" required pattern="[0-9]+[hdHD]"><span class="hint">\(t("8h = 8 giờ làm việc, 3d = 3 ngày làm việc", "8h = 8 working hours, 3d = 3 working days"))</span></label>
             <label class="check"><input type="checkbox" name="active"\(HTML(raw: service.active ? " checked" : ""))> \(chrome.t(.active))</label>
+            <h2>\(t("Câu hỏi cho người phản ánh", "Questions for the reporter"))</h2>
+            \(HTML.join(questions))
             \(canEdit ? HTML(raw: "<button type=\"submit\">\(HTML.escape(chrome.t(.save)))</button>") : "")
             </form>
-            \(questions.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Câu hỏi cho người phản ánh", "Questions for the reporter")))</h2><div class=\"table-wrap\"><table><tbody>\(HTML.join(questions).raw)</tbody></table></div>"))
             """
         return Layout(chrome: chrome, title: Self.title(chrome.language), flash: flash, body: body).render()
     }
@@ -118,6 +133,7 @@ struct ServicePages {
         service.priority = fields["priority"].flatMap(Priority.init(rawValue:)) ?? .normal
         service.active = fields.flag("active")
         do {
+            if fields.fields["q_code"] != nil { service.attributes = try Self.attributes(fields, keeping: existing?.attributes ?? []) }
             func duration(_ field: String) throws(ValidationError) -> WorkingDuration {
                 guard let value = fields[field].flatMap(WorkingDuration.init) else { throw ValidationError(field: field, reason: .invalidValue) }
                 return value
@@ -138,5 +154,34 @@ struct ServicePages {
                 .response(status: .unprocessableContent)
         }
         return .seeOther("/admin/services/\(service.code.rawValue)?saved=1")
+    }
+
+    /// The questions from the form's blocks, in order; a block without a code is dropped.
+    static func attributes(_ fields: FormData, keeping old: [ServiceAttribute]) throws(ValidationError) -> [ServiceAttribute] {
+        let codes = fields.all("q_code")
+        let (types, required, descriptions, values) = (fields.all("q_datatype"), fields.all("q_required"), fields.all("q_description"), fields.all("q_values"))
+        guard [types.count, required.count, descriptions.count, values.count].allSatisfy({ $0 == codes.count }) else {
+            throw ValidationError(field: "attributes", reason: .invalidValue)
+        }
+        var result: [ServiceAttribute] = []
+        for index in codes.indices {
+            let code = codes[index].trimmingCharacters(in: .whitespaces)
+            guard !code.isEmpty else { continue }
+            guard let datatype = ServiceAttribute.Datatype(rawValue: types[index]) else { throw ValidationError(field: "attributes", reason: .invalidValue) }
+            let choices = values[index].split(whereSeparator: \.isNewline).compactMap { line -> ServiceAttribute.Value? in
+                let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let key = parts.first, !key.isEmpty else { return nil }
+                return ServiceAttribute.Value(key: key, name: parts.count > 1 && !parts[1].isEmpty ? parts[1] : key)
+            }
+            let isList = datatype == .singlevaluelist || datatype == .multivaluelist
+            let attribute = ServiceAttribute(
+                code: code, datatype: datatype, required: required[index] == "yes", variable: old.first { $0.code == code }?.variable ?? true,
+                order: result.count + 1, description: descriptions[index].trimmingCharacters(in: .whitespaces),
+                datatypeDescription: old.first { $0.code == code }?.datatypeDescription ?? "", values: isList ? choices : [])
+            try attribute.validate()
+            guard !result.contains(where: { $0.code == code }) else { throw ValidationError(field: "attributes", reason: .alreadyExists) }
+            result.append(attribute)
+        }
+        return result
     }
 }
