@@ -156,4 +156,18 @@ public enum WorkingDuration: Sendable, Equatable, Hashable, Codable, CustomStrin
         default: return nil
         }
     }
+
+    /// In JSON as admins write it: `"8h"`, `"3d"`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let value = WorkingDuration(try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a working duration such as 8h or 3d")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }

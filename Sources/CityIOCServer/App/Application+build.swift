@@ -41,6 +41,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     PublicPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
+    CatalogueAPI(services: services).register(on: router)
     Open311Controller(services: services).register(on: router)
     return router
 }
