@@ -19,22 +19,14 @@ struct CitizenPages {
     }
 
     @Sendable func hotlineForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let chosen =
-            request.uri.queryParameters["service_code"]
-            .map { "service_code=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
-        return try await formPage(context, values: FormData(encoded: chosen), flash: nil, hotline: true)
+        try await formPage(context, values: chosenCategory(request), flash: nil, hotline: true)
     }
 
     /// Stores the call as a report of the hotline channel and opens it on the desk, with the
     /// follow-up token to read to the caller (shown once, never put in an address).
     @Sendable func hotlineSubmit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await FormData(request: request, context: context)
-        var submission = ReportIntake.Submission(
-            serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
-            longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
-            answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
-            reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
-            mediaURL: nil, channel: .hotline)
+        var submission = try await submission(form, channel: .hotline)
         submission.wardCode = form.text("ward")
         do {
             guard !(form.text("description") ?? "").isEmpty else {
@@ -56,10 +48,7 @@ struct CitizenPages {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let chosen =
-            request.uri.queryParameters["service_code"]
-            .map { "service_code=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
-        return try await formPage(context, values: FormData(encoded: chosen), flash: nil)
+        try await formPage(context, values: chosenCategory(request), flash: nil)
     }
 
     /// The chosen service's questions as form fields (`attribute[code]`), answers kept.
@@ -138,14 +127,27 @@ struct CitizenPages {
         return Layout(chrome: chrome, title: hotline ? t("Đường dây nóng", "Hotline") : t("Gửi phản ánh", "Report a problem"), flash: flash, body: body).render()
     }
 
-    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await FormData(request: request, context: context)
-        let submission = ReportIntake.Submission(
+    /// What the report form (public or hotline) hands to intake.
+    func submission(_ form: FormData, channel: Report.Channel) async throws -> ReportIntake.Submission {
+        ReportIntake.Submission(
             serviceCode: form.text("service_code"), description: form["description"] ?? "", latitude: form.text("lat"),
             longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
             answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
             reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
-            mediaURL: nil, channel: .web)
+            mediaURL: nil, channel: channel)
+    }
+
+    /// The form with the category from the address (`?service_code=`) chosen.
+    func chosenCategory(_ request: Request) -> FormData {
+        let chosen =
+            request.uri.queryParameters["service_code"]
+            .map { "service_code=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        return FormData(encoded: chosen)
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData(request: request, context: context)
+        let submission = try await submission(form, channel: .web)
         let limit = services.reportPolicy.publicReportsPerHour
         if limit > 0, context.principal.role == .public || !context.principal.isAuthenticated,
             try await !services.intakeLimits.admit(client: clientAddress(request, context), limit: limit, now: Date())
