@@ -173,6 +173,7 @@ import Testing
             func post(_ lat: String, _ long: String, _ text: String) async throws -> String {
                 let (headers, body) = Open311RequestTests.form([
                     ("api_key", key), ("service_code", "o-ga"), ("lat", lat), ("long", long), ("attribute[size]", "large"), ("description", text),
+                    ("phone", "0987654321"), ("email", "dan@example.vn"),
                 ])
                 let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
                 return try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
@@ -194,6 +195,26 @@ import Testing
             #expect(merged.workflow.mergedInto == first)
             let listed = try await client.execute(uri: "/open311/v2/requests/\(second).json?extensions=true", method: .get)
             #expect(listed.text.contains("\"duplicate_of\":\"\(first)\""))
+            // When the first is answered and published, the merged report's reporter is told too.
+            for (event, who) in [("classify", "dieuhanh"), ("assign", "dieuhanh")] {
+                try await desk.get("/reports/\(first)")
+                _ = who
+                #expect(try await desk.post("/reports/\(first)/step", form: ["event": event, "priority": "normal", "agency": "so-xay-dung"]).status == .seeOther)
+            }
+            let calendar = try await services.calendar.workingCalendar()
+            let staff = Principal(kind: .user, id: "x", name: "canbo.xaydung", role: .agencyStaff, agencyID: "so-xay-dung")
+            let operatorOnDuty = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            for (event, actor) in [(ReportWorkflow.Event.accept, staff), (.resolve(answer: "Đã vá"), staff), (.publish, operatorOnDuty)] {
+                _ = try await services.reports.transition(Report.ID(first), event, workflow: .init(actor: actor, now: Date(), calendar: calendar), context: system)
+            }
+            let told = try await services.outbox.outbox(limit: 50).filter { $0.reportID.rawValue == second && $0.status == .published }
+            #expect(told.count == 1)
+            let gateway = RecordingTransport()
+            try await services.outbox.deliverOutbox(through: gateway, now: Date())
+            let sent = await gateway.sent.filter { $0.reportId == second }
+            #expect(sent.contains { $0.channel == .email && $0.to == "dan@example.vn" && $0.text.contains("Đã vá") && $0.text.contains("→ \(first)") })
+            #expect(sent.contains { $0.channel == .sms && $0.to == "0987654321" })
+
             // A merged report is no longer offered as a target.
             let third = try await post("20.94905", "107.04705", "Ổ gà lớn trước chợ Hạ Long")
             let again = try await desk.get("/reports/\(third)")

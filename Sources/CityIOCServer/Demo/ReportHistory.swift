@@ -87,7 +87,8 @@ public struct ReportHistory: Sendable {
                 longitude: ward.longitude.map { $0 + Double.random(in: -0.004...0.004, using: &random) }, address: "Đường \(street), \(ward.name)",
                 addressID: nil, wardCode: ward.code, channel: channel, reporter: reporter, attributes: answers, mediaURL: nil,
                 requestedAt: received, workflow: ReportWorkflow(receivedAt: received, by: channel == .hotline ? desk : .anonymous, priority: service.priority))
-            play(&report, service: service, ward: ward, desk: desk, random: &random)
+            let earlier = index > 0 ? Report.ID(Self.day(received, calendar) + String(format: "-%07d", index - 1)) : nil
+            play(&report, service: service, ward: ward, desk: desk, duplicateOf: earlier, random: &random)
             result.append((report, tokenHash: Secret.sha256("history-\(seed)-\(index)")))
         }
         return result
@@ -99,7 +100,8 @@ public struct ReportHistory: Sendable {
     }
 
     /// Takes the report through its steps, each at a plausible time, stopping at `end`.
-    func play(_ report: inout Report, service: Service, ward: Area, desk: Principal, random: inout Random) {
+    /// `duplicateOf` is the report a duplicate is merged into (an earlier one of the history).
+    func play(_ report: inout Report, service: Service, ward: Area, desk: Principal, duplicateOf: Report.ID?, random: inout Random) {
         var now = report.requestedAt
         func later(workingMinutes minutes: Int) -> Date { calendar.adding(workingMinutes: max(1, minutes), to: now) }
         func step(_ event: ReportWorkflow.Event, by actor: Principal, at time: Date, reporter: Bool = false) -> Bool {
@@ -116,8 +118,8 @@ public struct ReportHistory: Sendable {
             _ = step(.refuse(reason: "Nội dung không thuộc phạm vi tiếp nhận / not for the city to handle"), by: desk, at: later(workingMinutes: 10))
             return
         }
-        if random.chance(0.03) {
-            _ = step(.merge(into: "trùng phản ánh trước / duplicate"), by: desk, at: later(workingMinutes: 15))
+        if let duplicateOf, random.chance(0.03) {
+            _ = step(.merge(into: duplicateOf.rawValue), by: desk, at: later(workingMinutes: 15))
             return
         }
         let wardCommittee = Agency.ID("ubnd-\(ward.code.rawValue)")

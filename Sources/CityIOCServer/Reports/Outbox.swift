@@ -92,6 +92,15 @@ extension CityStore {
             default: break
             }
         }
+        // The answer is published: the reporters of the reports merged into this one hear it too.
+        if actions.contains(.notifyReporter(.published)) {
+            statements.append(
+                SQL(
+                    """
+                    INSERT INTO outbox (report_id, audience, agency_id, status, created_at, next_attempt_at)
+                    SELECT id, 'reporter', NULL, 'published', ?, ? FROM reports WHERE merged_into = ? AND status = 'merged'
+                    """, [.date(now), .date(now), .text(report.id.rawValue)]))
+        }
         return statements
     }
 
@@ -167,7 +176,13 @@ extension CityStore: OutboxStore {
         case .reporter:
             let subject = "Phản ánh \(report.id.rawValue): \(status(.vi)) / Report \(report.id.rawValue): \(status(.en))"
             var text = "Phản ánh \(report.id.rawValue) của bạn: \(status(.vi)).\nYour report \(report.id.rawValue): \(status(.en))."
-            if [.published, .rated].contains(message.status), let answer = report.workflow.answer { text += "\n\n\(answer)" }
+            // A duplicate's reporter gets the answer given to the report it was merged into.
+            var answered = report
+            if report.workflow.status == .merged, let target = report.workflow.mergedInto, let into = try await self.report(Report.ID(target)) {
+                answered = into
+                text += "\n(\(report.id.rawValue) → \(into.id.rawValue))"
+            }
+            if [.published, .rated].contains(message.status), let answer = answered.workflow.answer { text += "\n\n\(answer)" }
             if message.status == .refused, let reason = report.workflow.steps.last(where: { $0.status == .refused })?.note { text += "\n\n\(reason)" }
             var out: [OutgoingMessage] = []
             if let email = report.reporter.email {

@@ -120,13 +120,13 @@ extension CityStore: ReportStore {
         var statements: [SQL] = []
         let columns = """
             id, token_hash, service_code, status, description, address, address_id, ward_code, agency_id, channel, reporter, attributes, \
-            media_url, latitude, longitude, requested_at, updated_at, expected_at, workflow
+            media_url, latitude, longitude, requested_at, updated_at, expected_at, workflow, merged_into
             """
         var start = 0
         while start < reports.count {
             let chunk = reports[start..<min(start + 200, reports.count)]
             var sql = SQL("INSERT INTO reports (\(columns)) VALUES ")
-            sql.text += chunk.map { _ in "(" + Array(repeating: "?", count: 19).joined(separator: ", ") + ")" }.joined(separator: ", ")
+            sql.text += chunk.map { _ in "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")" }.joined(separator: ", ")
             for (report, tokenHash) in chunk {
                 sql.binds += [
                     .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue), .text(report.workflow.status.rawValue),
@@ -136,6 +136,7 @@ extension CityStore: ReportStore {
                     .text(String(decoding: try encoder.encode(report.attributes), as: UTF8.self)), SQLValue(report.mediaURL),
                     SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
                     SQLValue(report.workflow.openDeadline?.due), .text(String(decoding: try encoder.encode(report.workflow), as: UTF8.self)),
+                    SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil),
                 ]
                 for (key, count) in ReportFacts(report, calendar: calendar).contributions { counts[key, default: 0] += count }
             }
@@ -240,10 +241,14 @@ extension CityStore: ReportStore {
                 return Plan(
                     statements: [
                         SQL(
-                            "UPDATE reports SET status = ?, agency_id = ?, expected_at = ?, workflow = ?, updated_at = ? WHERE id = ?",
+                            """
+                            UPDATE reports SET status = ?, agency_id = ?, expected_at = ?, workflow = ?, updated_at = ?, merged_into = ?
+                            WHERE id = ?
+                            """,
                             [
                                 .text(report.workflow.status.rawValue), SQLValue(report.workflow.agency?.rawValue),
-                                SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now), .text(id.rawValue),
+                                SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now),
+                                SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil), .text(id.rawValue),
                             ])
                     ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar)))
                         + Self.notifications(for: actions, report: report, at: workflow.now),

@@ -3,7 +3,9 @@ import Foundation
 /// The schema of CityIOC, numbered and append-only. Timestamps are `TIMESTAMPTZ` on
 /// PostgreSQL and UTC ISO-8601 text on SQLite; booleans are `BOOLEAN` and `INTEGER`.
 public enum Schema {
-    public static let migrations: [Migration] = [organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox]
+    public static let migrations: [Migration] = [
+        organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
+    ]
 
     static let organisation = Migration(
         version: 1, name: "organisation, accounts, sessions, keys, audit",
@@ -231,5 +233,18 @@ public enum Schema {
                 agency_id TEXT, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, next_attempt_at TIMESTAMPTZ,
                 attempts INTEGER NOT NULL DEFAULT 0, delivered_at TIMESTAMPTZ, failed_at TIMESTAMPTZ, last_error TEXT);
             CREATE INDEX outbox_due ON outbox(next_attempt_at);
+            """)
+
+    /// Which report a duplicate went into, as a column: publishing a report tells the reporters
+    /// of its duplicates too.
+    static let mergedInto = Migration(
+        version: 10, name: "merged reports by target",
+        sqlite: """
+            ALTER TABLE reports ADD COLUMN merged_into TEXT;
+            CREATE INDEX reports_merged_into ON reports(merged_into);
+            """,
+        postgres: """
+            ALTER TABLE reports ADD COLUMN merged_into TEXT;
+            CREATE INDEX reports_merged_into ON reports(merged_into);
             """)
 }
