@@ -84,4 +84,36 @@ actor RecordingTransport: MessageTransport {
             #expect(try await services.outbox.deliverOutbox(through: RecordingTransport(), now: clock.addingTimeInterval(86400)) == 0)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func anAgencyIsRemindedOnceWhenADeadlineIsDueSoon(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            try await services.organisation.createAgency(
+                Agency(id: "ban-quan-ly", name: "Ban quản lý", nameEn: "", kind: .department, areaCode: "22", email: "bql@example.vn"),
+                context: system)
+            let calendar = WorkingCalendar()
+            func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+07:00")! }
+            let monday = at("2025-03-03T08:00:00")
+            let report = Report(
+                id: "20250303-REMIND", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
+                addressID: nil, wardCode: nil, channel: .web, reporter: .init(), attributes: [:], mediaURL: nil, requestedAt: monday,
+                workflow: ReportWorkflow(receivedAt: monday, by: .anonymous))
+            try await services.reports.createReport(report, tokenHash: "r", calendar: calendar, context: system)
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "ban-quan-ly")] {
+                _ = try await services.reports.transition(
+                    report.id, event, workflow: .init(actor: desk, now: monday, calendar: calendar, terms: Open311CatalogueTests.pothole.terms),
+                    context: system)
+            }
+            // Four working hours to accept, from 8:00: due at 13:30 after lunch; due soon from 11:00.
+            #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T08:30:00"), calendar: calendar) == 0)
+            #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T11:00:00"), calendar: calendar) == 1)
+            #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T11:10:00"), calendar: calendar) == 0)
+            let gateway = RecordingTransport()
+            try await services.outbox.deliverOutbox(through: gateway, now: at("2025-03-03T11:10:00"))
+            #expect(await gateway.sent.contains { $0.to == "bql@example.vn" && $0.subject.hasPrefix("Sắp đến hạn") })
+        }
+    }
 }

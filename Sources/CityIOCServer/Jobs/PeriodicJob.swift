@@ -52,6 +52,10 @@ public struct PeriodicJob: ServiceLifecycle.Service {
         ]
         if let transport {
             jobs.append(
+                PeriodicJob(name: "reminders", every: .seconds(300), logger: logger) {
+                    try await services.outbox.remindDueSoon(now: Date(), calendar: try await services.calendar.workingCalendar())
+                })
+            jobs.append(
                 PeriodicJob(name: "notifications", every: .seconds(5), logger: logger) {
                     try await services.outbox.deliverOutbox(through: transport, now: Date())
                 })

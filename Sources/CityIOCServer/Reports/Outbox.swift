@@ -7,7 +7,11 @@ import Foundation
 
 /// A notification in the outbox: who is to hear about which report and what happened.
 public struct OutboxMessage: Sendable, Equatable {
-    public enum Audience: String, Sendable { case reporter, agency }
+    public enum Audience: String, Sendable {
+        case reporter, agency
+        /// The holding agency, before its deadline passes.
+        case reminder
+    }
 
     public var id: Int64
     public var reportID: Report.ID
@@ -69,6 +73,10 @@ public protocol OutboxStore: Sendable {
     /// Sends what is due through `transport`; returns how many were delivered.
     @discardableResult
     func deliverOutbox(through transport: any MessageTransport, now: Date) async throws -> Int
+    /// Leaves a reminder for the agency of each report whose running deadline is now due soon
+    /// (`Deadline.standing`), once per deadline; returns how many.
+    @discardableResult
+    func remindDueSoon(now: Date, calendar: WorkingCalendar) async throws -> Int
 }
 
 extension CityStore {
@@ -166,6 +174,36 @@ extension CityStore: OutboxStore {
         return delivered
     }
 
+    public func remindDueSoon(now: Date, calendar: WorkingCalendar) async throws -> Int {
+        // The thousand soonest running deadlines, in index order; those now due soon get one.
+        let candidates = try await reports(
+            ReportQuery(statuses: ReportWorkflow.Status.atAgency, deadlineRunning: true, order: .due, limit: 1000)
+        )
+        .filter { ($0.workflow.openDeadline?.due ?? .distantPast) >= now }
+        var reminded = 0
+        for report in candidates {
+            guard let deadline = report.workflow.openDeadline, deadline.standing(at: now, calendar: calendar) == .dueSoon,
+                let agency = report.workflow.agency
+            else { continue }
+            let inserted: Bool = try await database.perform(
+                Mutation(
+                    read: SQL(
+                        "SELECT id FROM outbox WHERE report_id = ? AND audience = 'reminder' AND created_at >= ?",
+                        [.text(report.id.rawValue), .date(deadline.startedAt)])
+                ) { rows in
+                    guard rows.isEmpty else { return Plan(statements: [], audit: nil, result: false) }
+                    return Plan(
+                        statements: [
+                            SQL(
+                                "INSERT INTO outbox (report_id, audience, agency_id, status, created_at, next_attempt_at) VALUES (?, 'reminder', ?, ?, ?, ?)",
+                                [.text(report.id.rawValue), .text(agency.rawValue), .text(report.workflow.status.rawValue), .date(now), .date(now)])
+                        ], audit: nil, result: true)
+                }, context: ChangeContext(principal: .system("notifications"), now: now))
+            if inserted { reminded += 1 }
+        }
+        return reminded
+    }
+
     /// The messages for one outbox entry, in Vietnamese and English, to the addresses known now.
     /// None when there is nobody to tell (the reporter left no address, the agency has no e-mail).
     func compose(_ message: OutboxMessage) async throws -> [OutgoingMessage] {
@@ -195,6 +233,17 @@ extension CityStore: OutboxStore {
                         text: "CityIOC: phan anh \(report.id.rawValue) - \(TextFolding.searchKey(status(.vi)))", reportId: report.id.rawValue))
             }
             return out
+        case .reminder:
+            // Nothing to remind of once the report has moved on.
+            guard report.workflow.status == message.status, let deadline = report.workflow.openDeadline, let agencyID = message.agencyID,
+                let agency = try await self.agency(agencyID), let email = agency.email
+            else { return [] }
+            return [
+                OutgoingMessage(
+                    messageId: id + "-email", channel: .email, to: email,
+                    subject: "Sắp đến hạn / Due soon: \(report.id.rawValue) (\(SQLTimestamp.format(deadline.due)))",
+                    text: "\(report.description)\n\n\(report.address ?? "")\n/reports/\(report.id.rawValue)", reportId: report.id.rawValue)
+            ]
         case .agency:
             guard let agencyID = message.agencyID, let agency = try await self.agency(agencyID), let email = agency.email else { return [] }
             let due = report.workflow.openDeadline.map { " · hạn / due \(SQLTimestamp.format($0.due))" } ?? ""

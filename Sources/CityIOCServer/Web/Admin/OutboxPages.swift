@@ -25,7 +25,12 @@ struct OutboxPages {
             } else {
                 state = "<span class=\"tag warn\">\(t("Đang chờ", "Waiting"))</span>"
             }
-            let audience = message.audience == .reporter ? t("Người phản ánh", "Reporter") : (message.agencyID?.rawValue ?? "")
+            let audience: String
+            switch message.audience {
+            case .reporter: audience = t("Người phản ánh", "Reporter")
+            case .agency: audience = message.agencyID?.rawValue ?? ""
+            case .reminder: audience = (message.agencyID?.rawValue ?? "") + " · " + t("nhắc hạn", "due-soon reminder")
+            }
             return """
                 <tr><td>\(chrome.format.dateTime(message.createdAt))</td><td><a href="/reports/\(message.reportID.rawValue)">\(message.reportID.rawValue)</a></td>
                 <td>\(audience)</td><td>\(DeskPages.statusText(message.status)(language))</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
