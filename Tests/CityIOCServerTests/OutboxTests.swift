@@ -116,4 +116,28 @@ actor RecordingTransport: MessageTransport {
             #expect(await gateway.sent.contains { $0.to == "bql@example.vn" && $0.subject.hasPrefix("Sắp đến hạn") })
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aMessageWithNobodyToTellIsClosedAndSaysSo(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
+            let now = Date()
+            let report = Report(
+                id: "20261122-NOADDR", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
+                addressID: nil, wardCode: nil, channel: .web, reporter: .init(), attributes: [:], mediaURL: nil, requestedAt: now,
+                workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
+            try await services.reports.createReport(report, tokenHash: "n", calendar: WorkingCalendar(), context: system)
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "so-xay-dung")] {
+                _ = try await services.reports.transition(report.id, event, workflow: .init(actor: desk, now: now, calendar: WorkingCalendar()), context: system)
+            }
+            // The reporter left no address (no message); the agency has no e-mail (a message to nobody).
+            let gateway = RecordingTransport()
+            #expect(try await services.outbox.deliverOutbox(through: gateway, now: now) == 1)
+            #expect(await gateway.sent.isEmpty)
+            let message = try #require(try await services.outbox.outbox(limit: 5).first)
+            #expect(message.audience == .agency && message.deliveredAt != nil && message.lastError == "no address")
+        }
+    }
 }

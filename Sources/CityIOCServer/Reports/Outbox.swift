@@ -151,9 +151,13 @@ extension CityStore: OutboxStore {
             guard claimed else { continue }
             let outcome: SQL
             do {
-                for outgoing in try await compose(message) { try await transport.send(outgoing) }
+                let outgoing = try await compose(message)
+                for item in outgoing { try await transport.send(item) }
+                // Nobody to tell (no address given, an agency without e-mail): done, and said so.
+                let note: SQLValue = outgoing.isEmpty ? .text("no address") : .null
                 outcome = SQL(
-                    "UPDATE outbox SET delivered_at = ?, next_attempt_at = NULL, attempts = attempts + 1, last_error = NULL WHERE id = ?", [.date(now), .int(message.id)])
+                    "UPDATE outbox SET delivered_at = ?, next_attempt_at = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                    [.date(now), note, .int(message.id)])
                 delivered += 1
             } catch {
                 let attempts = message.attempts + 1

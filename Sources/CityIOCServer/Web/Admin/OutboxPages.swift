@@ -18,7 +18,9 @@ struct OutboxPages {
         let messages = try await services.outbox.outbox(limit: 200)
         let rows: [HTML] = messages.map { message in
             let state: HTML
-            if message.deliveredAt != nil {
+            if message.deliveredAt != nil, message.lastError == "no address" {
+                state = "<span class=\"tag\">\(t("Không có địa chỉ để gửi", "No address to send to"))</span>"
+            } else if message.deliveredAt != nil {
                 state = "<span class=\"tag ok\">\(t("Đã gửi", "Sent"))</span>"
             } else if message.failedAt != nil {
                 state = "<span class=\"tag bad\">\(t("Bỏ sau 8 lần", "Given up after 8 tries"))</span>"
