@@ -69,3 +69,20 @@ import Testing
         #expect(Duplicates.similarity("", "") == 0)
     }
 }
+
+@Suite struct CategorySuggesterTests {
+    @Test func wordsOfPastReportsPointToACategory() {
+        let examples: [(Service.Code, String)] = [
+            ("o-ga", "Ổ gà lớn giữa đường"), ("o-ga", "Mặt đường sụt lún, nhiều ổ gà"), ("o-ga", "Đường hỏng, ổ gà sâu"),
+            ("ngap-ung", "Ngập nước sau mưa, cống tắc"), ("ngap-ung", "Cống thoát nước bị tắc, ngập sâu"), ("ngap-ung", "Nước ngập ngang gối"),
+        ]
+        let suggester = CategorySuggester(examples: examples)
+        let flood = suggester.suggest("NGAP NUOC, cong tac o ngo 5")
+        #expect(flood.first?.0 == "ngap-ung")
+        #expect((flood.first?.1 ?? 0) > 0.8)
+        #expect(abs(flood.reduce(0) { $0 + $1.1 } - 1) < 1e-9)
+        #expect(suggester.suggest("ổ gà trên đường").first?.0 == "o-ga")
+        #expect(suggester.suggest("karaoke ồn ào").isEmpty)  // no word seen before
+        #expect(CategorySuggester(examples: []).suggest("ổ gà").isEmpty)
+    }
+}

@@ -220,4 +220,49 @@ import Testing
             #expect(again.text.contains("href=\"/reports/\(first)\"") && !again.text.contains("href=\"/reports/\(second)\""))
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theDeskIsToldWhenWordsPointToAnotherCategoryAndCorrectsIt(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let key = try await Open311RequestTests.prepare(services)
+            try await services.catalogue.saveService(
+                Service(code: "ngap-ung", name: "Ngập úng", nameEn: "Flooding", group: "Thoát nước", defaultAgency: "so-xay-dung"), context: system)
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            let calendar = try await services.calendar.workingCalendar()
+            func post(_ service: String, _ text: String) async throws -> String {
+                var fields = [("api_key", key), ("service_code", service), ("address_string", "Hồng Gai"), ("description", text)]
+                if service == "o-ga" { fields.append(("attribute[size]", "small")) }
+                let (headers, body) = Open311RequestTests.form(fields)
+                let posted = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: headers, body: body)
+                return try #require((try JSONSerialization.jsonObject(with: Data(buffer: posted.body)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            }
+            // Past reports the desk classified: floods speak of water and drains.
+            for text in ["Ngập nước sau mưa, cống tắc", "Cống thoát nước bị tắc, ngập sâu", "Nước ngập ngang gối ở ngõ"] {
+                let id = try await post("ngap-ung", text)
+                _ = try await services.reports.transition(
+                    Report.ID(id), .classify(service: "ngap-ung", priority: .normal), workflow: .init(actor: desk, now: Date(), calendar: calendar),
+                    context: system)
+            }
+            for text in ["Ổ gà lớn giữa đường", "Mặt đường sụt lún"] {
+                let id = try await post("o-ga", text)
+                _ = try await services.reports.transition(
+                    Report.ID(id), .classify(service: "o-ga", priority: .normal), workflow: .init(actor: desk, now: Date(), calendar: calendar),
+                    context: system)
+            }
+            // A citizen picked "potholes" for a flooded, blocked drain.
+            let wrong = try await post("o-ga", "Cống tắc, nước ngập cả ngõ")
+            var browser = Browser(client)
+            _ = try await browser.signIn("dieuhanh")
+            let page = try await browser.get("/reports/\(wrong)")
+            #expect(page.text.contains("<option value=\"ngap-ung\" selected>"))
+            #expect(page.text.contains("Nội dung giống lĩnh vực"))
+            #expect(try await browser.post("/reports/\(wrong)/step", form: ["event": "classify", "service": "khong-co", "priority": "normal"]).status == .unprocessableContent)
+            try await browser.get("/reports/\(wrong)")
+            #expect(try await browser.post("/reports/\(wrong)/step", form: ["event": "classify", "service": "ngap-ung", "priority": "urgent"]).status == .seeOther)
+            let corrected = try #require(try await services.reports.report(Report.ID(wrong)))
+            #expect(corrected.service == "ngap-ung" && corrected.workflow.priority == .urgent)
+            let listed = try await client.execute(uri: "/open311/v2/requests/\(wrong).json", method: .get)
+            #expect(listed.text.contains("\"service_code\":\"ngap-ung\""))
+        }
+    }
 }

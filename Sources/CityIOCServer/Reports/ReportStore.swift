@@ -16,6 +16,9 @@ public protocol ReportStore: Sendable {
     /// `radius` metres around it (or in its ward without coordinates), not refused or merged:
     /// the candidates `Duplicates.rank` looks at.
     func neighbours(of report: Report, radius: Double, days: Int) async throws -> [Report]
+    /// The category and text of the latest reports the desk has classified (not refused, not
+    /// merged, not waiting to be classified), to learn categories from.
+    func classifiedExamples(limit: Int) async throws -> [(Service.Code, String)]
     /// Applies one workflow step to the stored report, under lock: the step's rules decide,
     /// the new state, holder and deadline are written with an audit entry, or nothing is.
     func transition(
@@ -196,6 +199,16 @@ extension CityStore: ReportStore {
         return try await database.query(sql).map(Self.report)
     }
 
+    public func classifiedExamples(limit: Int) async throws -> [(Service.Code, String)] {
+        try await database.query(
+            SQL(
+                """
+                SELECT service_code, description FROM reports WHERE status NOT IN ('received', 'refused', 'merged', 'reopened')
+                ORDER BY requested_at DESC LIMIT \(max(1, min(limit, 20000)))
+                """)
+        ).map { (Service.Code(try $0.text("service_code")), try $0.text("description")) }
+    }
+
     public func neighbours(of report: Report, radius: Double, days: Int) async throws -> [Report] {
         var sql = SQL(
             """
@@ -233,6 +246,8 @@ extension CityStore: ReportStore {
                 let factsBefore = ReportFacts(report, calendar: workflow.calendar)
                 let actions = try report.workflow.apply(event, workflow)
                 report.updatedAt = workflow.now
+                // Classifying may correct the category the reporter chose.
+                if let classified = report.workflow.service { report.service = Service.Code(classified) }
                 let encoder = Self.reportEncoder()
                 let encoded = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
                 let summary = { (flow: ReportWorkflow) in
@@ -242,13 +257,14 @@ extension CityStore: ReportStore {
                     statements: [
                         SQL(
                             """
-                            UPDATE reports SET status = ?, agency_id = ?, expected_at = ?, workflow = ?, updated_at = ?, merged_into = ?
-                            WHERE id = ?
+                            UPDATE reports SET status = ?, agency_id = ?, expected_at = ?, workflow = ?, updated_at = ?, merged_into = ?,
+                            service_code = ? WHERE id = ?
                             """,
                             [
                                 .text(report.workflow.status.rawValue), SQLValue(report.workflow.agency?.rawValue),
                                 SQLValue(report.workflow.openDeadline?.due), .text(encoded), .date(workflow.now),
-                                SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil), .text(id.rawValue),
+                                SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil), .text(report.service.rawValue),
+                                .text(id.rawValue),
                             ])
                     ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar)))
                         + Self.notifications(for: actions, report: report, at: workflow.now),
