@@ -42,6 +42,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     CatalogueAPI(services: services).register(on: router)
+    MailIntake(services: services).register(on: router)
     Open311Controller(services: services).register(on: router)
     return router
 }

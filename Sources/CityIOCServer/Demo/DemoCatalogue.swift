@@ -55,5 +55,9 @@ enum DemoCatalogue {
         Service(
             code: "an-toan-thuc-pham", name: "An toàn thực phẩm", nameEn: "Food safety",
             group: "Y tế", keywords: ["thực phẩm", "food"], defaultAgency: "so-y-te"),
+        Service(
+            code: "khac", name: "Vấn đề khác", nameEn: "Something else",
+            description: "Khi không rõ thuộc lĩnh vực nào; trung tâm sẽ phân loại.", descriptionEn: "When no category fits; the centre classifies it.",
+            group: "Khác", keywords: ["khác", "other"], defaultAgency: nil),
     ]
 }

@@ -1,0 +1,71 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+@Suite struct MailIntakeTests {
+    @Test(arguments: TestEngine.all)
+    func aMailGatewayPostsACitizensMessage(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.catalogue.saveService(
+                Service(code: "khac", name: "Vấn đề khác", nameEn: "Something else", group: "Khác"), context: system)
+            try await services.catalogue.saveService(
+                Service(code: "ngap-ung", name: "Ngập úng", nameEn: "Flooding", group: "Thoát nước", defaultAgency: "so-xay-dung"), context: system)
+            let gateway = try await services.administration.createApiKey(name: "mail", role: .integrator, agencyID: nil, context: system).1
+            let operatorKey = try await services.administration.createApiKey(name: "ops", role: .operator, agencyID: nil, context: system).1
+            // Floods the desk has classified before, so the words can be recognised.
+            let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
+            let calendar = try await services.calendar.workingCalendar()
+            for text in ["Ngập nước sau mưa, cống tắc", "Cống thoát nước bị tắc, ngập sâu", "Nước ngập ngang gối"] {
+                let (report, _) = try await ReportIntake(services: services).submit(
+                    .init(
+                        serviceCode: "ngap-ung", description: text, latitude: nil, longitude: nil, address: "Hồng Gai", addressID: nil, answers: [:],
+                        reporter: .init(), mediaURL: nil, channel: .web), by: desk, requestID: nil)
+                _ = try await services.reports.transition(
+                    report.id, .classify(service: "ngap-ung", priority: .normal), workflow: .init(actor: desk, now: Date(), calendar: calendar),
+                    context: system)
+            }
+            let message = """
+                From: =?UTF-8?B?Tmd1eeG7hW4gVsSDbiBB?= <a@example.vn>\r
+                Subject: Ngập nước\r
+                Content-Type: text/plain; charset=utf-8\r
+                \r
+                Cống tắc, nước ngập cả ngõ.\r
+                Địa chỉ: ngõ 5 Lê Lợi, Hồng Gai\r
+
+                """
+            func post(_ body: String, key: String?, type: String = "message/rfc822") async throws -> TestResponse {
+                var headers = HTTPFields()
+                headers[.contentType] = type
+                if let key { headers[.authorization] = "Bearer \(key)" }
+                return try await client.execute(uri: "/api/v1/intake/email", method: .post, headers: headers, body: ByteBuffer(string: body))
+            }
+            #expect(try await post(message, key: nil).status == .unauthorized)
+            #expect(try await post(message, key: operatorKey).status == .forbidden)
+            #expect(try await post(message, key: gateway, type: "application/json").status == .unsupportedMediaType)
+            #expect(try await post("\n\nno headers at all", key: gateway).status == .badRequest)
+            let before = try await services.reports.reports(ReportQuery()).count
+
+            let taken = try await post(message, key: gateway)
+            #expect(taken.status == .created)
+            let receipt = try taken.json()
+            let id = try #require(receipt["reportId"] as? String)
+            #expect(receipt["serviceCode"] as? String == "ngap-ung")
+            let report = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(report.channel == .email)
+            #expect(report.reporter.email == "a@example.vn" && report.reporter.name == "Nguyễn Văn A")
+            #expect(report.address == "ngõ 5 Lê Lợi, Hồng Gai")
+            #expect(report.description.hasPrefix("Ngập nước\nCống tắc"))
+            // Words never seen before: "something else", for the centre to classify.
+            let other = try await post("From: b@example.vn\nSubject: Karaoke\n\nHát karaoke đến 2 giờ sáng\n", key: gateway)
+            #expect(try other.json()["serviceCode"] as? String == "khac")
+            #expect(try await services.reports.reports(ReportQuery()).count == before + 2)
+            let listed = try await client.execute(uri: "/open311/v2/requests/\(id).json", method: .get)
+            #expect(!listed.text.contains("a@example.vn") && !listed.text.contains("Nguyễn Văn A"))
+        }
+    }
+}
