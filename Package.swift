@@ -69,6 +69,7 @@ let package = Package(
                 "CityIOCServer",
                 "CityIOCDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Behind a reverse proxy: take the client's address from X-Forwarded-For (env CITYIOC_TRUST_PROXY).")
     var trustProxy = false
 
+    @Option(name: .long, help: "Secret that messaging platforms sign webhooks with (env CITYIOC_MESSAGING_SECRET; the channel is off without it).")
+    var messagingSecret: String?
+
     @Option(name: .long, help: "URL of the e-mail/SMS gateway that notifications are posted to as JSON (env CITYIOC_NOTIFY_WEBHOOK).")
     var notifyWebhook: String?
 
@@ -57,7 +60,9 @@ struct Serve: AsyncParsableCommand {
         let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
         let services = try AppServices(
             database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
-            reports: ReportPolicy(reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied))
+            reports: ReportPolicy(
+                reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
+                messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET")))
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
         var transport: (any MessageTransport)?

@@ -1,4 +1,5 @@
 import CityIOCDomain
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -66,6 +67,61 @@ import Testing
             #expect(try await services.reports.reports(ReportQuery()).count == before + 2)
             let listed = try await client.execute(uri: "/open311/v2/requests/\(id).json", method: .get)
             #expect(!listed.text.contains("a@example.vn") && !listed.text.contains("Nguyễn Văn A"))
+        }
+    }
+}
+
+@Suite struct MessagingIntakeTests {
+    static func signed(_ body: String, secret: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        headers[HTTPField.Name("X-Hub-Signature-256")!] = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return headers
+    }
+
+    @Test(arguments: TestEngine.all)
+    func platformsPostSignedMessages(engine: TestEngine) async throws {
+        try await withApp(engine, policy: ReportPolicy(messagingSecret: "bí mật chung")) { services, client in
+            try await services.catalogue.saveService(Service(code: "khac", name: "Vấn đề khác", nameEn: "Something else", group: "Khác"), context: system)
+            let generic = #"{"sender": {"name": "Lê Thị C", "phone": "0900000001"}, "text": "Đèn đường hỏng", "latitude": 20.949, "longitude": 107.047}"#
+            func post(_ path: String, _ body: String, headers: HTTPFields) async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/intake/messaging/\(path)", method: .post, headers: headers, body: ByteBuffer(string: body))
+            }
+            #expect(try await post("generic", generic, headers: Self.signed(generic, secret: "đoán sai")).status == .unauthorized)
+            #expect(try await post("generic", generic, headers: [.contentType: "application/json"]).status == .unauthorized)
+            #expect(try await services.reports.reports(ReportQuery()).isEmpty)
+            #expect(try await post("zalo-cu", generic, headers: Self.signed(generic, secret: "bí mật chung")).status == .notFound)
+            let broken = #"{"text": 5}"#
+            #expect(try await post("generic", broken, headers: Self.signed(broken, secret: "bí mật chung")).status == .badRequest)
+
+            let taken = try await post("generic", generic, headers: Self.signed(generic, secret: "bí mật chung"))
+            #expect(taken.status == .created)
+            let id = try #require((try taken.json()["reportIds"] as? [String])?.first)
+            let report = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(report.channel == .messaging && report.service == "khac" && report.wardCode == "06685")
+            #expect(report.reporter.phone == "0900000001")
+
+            let facebook = """
+                {"object": "page", "entry": [{"messaging": [
+                  {"sender": {"id": "1"}, "message": {"text": "Rác để ngoài đường"}},
+                  {"sender": {"id": "2"}, "message": {"text": "Cây đổ", "attachments": [{"type": "location", "payload": {"coordinates": {"lat": 20.9485, "long": 107.0462}}}]}},
+                  {"sender": {"id": "3"}, "delivery": {}}
+                ]}]}
+                """
+            let fromFacebook = try await post("facebook", facebook, headers: Self.signed(facebook, secret: "bí mật chung"))
+            #expect(fromFacebook.status == .created)
+            #expect((try fromFacebook.json()["reportIds"] as? [String])?.count == 2)
+            #expect(try await services.reports.reports(ReportQuery()).filter { $0.channel == .messaging }.count == 3)
+        }
+    }
+
+    @Test func withoutASecretTheChannelIsOff() async throws {
+        try await withApp(.sqlite) { _, client in
+            let body = #"{"text": "x"}"#
+            let response = try await client.execute(
+                uri: "/api/v1/intake/messaging/generic", method: .post, headers: MessagingIntakeTests.signed(body, secret: ""), body: ByteBuffer(string: body))
+            #expect(response.status == .serviceUnavailable)
         }
     }
 }

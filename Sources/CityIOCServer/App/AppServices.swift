@@ -51,10 +51,13 @@ public struct ReportPolicy: Sendable {
     public var publicReportsPerHour: Int
     /// Take the client's address from the last `X-Forwarded-For` hop (behind a reverse proxy).
     public var trustProxy: Bool
+    /// The secret messaging platforms sign their webhooks with; the channel is off without it.
+    public var messagingSecret: String?
 
-    public init(reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false) {
+    public init(reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false, messagingSecret: String? = nil) {
         self.reopenWithinDays = reopenWithinDays
         self.publicReportsPerHour = publicReportsPerHour
         self.trustProxy = trustProxy
+        self.messagingSecret = messagingSecret
     }
 }

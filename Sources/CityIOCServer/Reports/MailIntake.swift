@@ -22,6 +22,21 @@ struct MailIntake {
 
     static let fallbackService: Service.Code = "khac"
 
+    /// The category free text points to (learned from classified reports; taken when at least
+    /// 60 % likely and it asks no required question free text cannot answer), else "khac".
+    func category(for text: String) async throws -> Service.Code {
+        let suggester = CategorySuggester(examples: try await services.reports.classifiedExamples(limit: 5000))
+        let catalogue = try await services.catalogue.services(includeInactive: false)
+        let answerable = Set(catalogue.filter { !$0.attributes.contains { $0.required && $0.variable } }.map(\.code))
+        if let (code, probability) = suggester.suggest(text).first, probability >= 0.6, answerable.contains(code) { return code }
+        guard catalogue.contains(where: { $0.code == Self.fallbackService }) else {
+            throw ClientError(
+                .unprocessableContent,
+                Text(vi: "Không xác định được lĩnh vực và không có lĩnh vực \"khac\".", en: "No category fits and there is no \"khac\" category."))
+        }
+        return Self.fallbackService
+    }
+
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Receipt> {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("message/rfc822") || type.hasPrefix("text/plain") else {
@@ -36,18 +51,7 @@ struct MailIntake {
             throw ClientError(.badRequest, Text(vi: "Không đọc được thư (thiếu tiêu đề hoặc nội dung).", en: "The message has no headers or no text."))
         }
         let text = [mail.subject, mail.text].filter { !$0.isEmpty }.joined(separator: "\n")
-        let suggester = CategorySuggester(examples: try await services.reports.classifiedExamples(limit: 5000))
-        // A suggested category is taken only when it asks no required question an e-mail cannot answer.
-        let answerable = Set(
-            try await services.catalogue.services(includeInactive: false).filter { !$0.attributes.contains { $0.required && $0.variable } }.map(\.code))
-        let active = Set(try await services.catalogue.services(includeInactive: false).map(\.code))
-        var service = Self.fallbackService
-        if let (code, probability) = suggester.suggest(text).first, probability >= 0.6, answerable.contains(code) { service = code }
-        guard active.contains(service) else {
-            throw ClientError(
-                .unprocessableContent,
-                Text(vi: "Không xác định được lĩnh vực và không có lĩnh vực \"khac\".", en: "No category fits and there is no \"khac\" category."))
-        }
+        let service = try await category(for: text)
         let address = text.split(whereSeparator: \.isNewline).compactMap { line -> String? in
             let folded = TextFolding.searchKey(String(line))
             guard folded.hasPrefix("dia chi:") || folded.hasPrefix("address:"), let colon = line.firstIndex(of: ":") else { return nil }
