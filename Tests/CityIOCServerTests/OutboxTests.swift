@@ -18,6 +18,15 @@ actor RecordingTransport: MessageTransport {
 }
 
 @Suite struct OutboxTests {
+    /// A pothole report received at `at` from a reporter who may have left an address.
+    static func receive(_ services: AppServices, id: Report.ID, reporter: Report.Reporter, ward: Area.Code?, at: Date) async throws -> Report {
+        let report = Report(
+            id: id, service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan", addressID: nil, wardCode: ward,
+            channel: .web, reporter: reporter, attributes: [:], mediaURL: nil, requestedAt: at, workflow: ReportWorkflow(receivedAt: at, by: .anonymous))
+        try await services.reports.createReport(report, tokenHash: id.rawValue, calendar: WorkingCalendar(), context: system)
+        return report
+    }
+
     @Test(arguments: TestEngine.all)
     func stepsLeaveMessagesThatAreDeliveredWithRetries(engine: TestEngine) async throws {
         try await withServices(engine) { services in
@@ -29,11 +38,7 @@ actor RecordingTransport: MessageTransport {
                     email: "bql@example.vn"), context: system)
             let calendar = WorkingCalendar()
             let now = Date()
-            let report = Report(
-                id: "20261122-OUTBOX", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
-                addressID: nil, wardCode: "06685", channel: .web, reporter: .init(phone: "0912345678", email: "dan@example.vn"),
-                attributes: [:], mediaURL: nil, requestedAt: now, workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
-            try await services.reports.createReport(report, tokenHash: "h", calendar: calendar, context: system)
+            let report = try await Self.receive(services, id: "20261122-OUTBOX", reporter: .init(phone: "0912345678", email: "dan@example.vn"), ward: "06685", at: now)
             let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
             for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "ban-quan-ly")] {
                 _ = try await services.reports.transition(report.id, event, workflow: .init(actor: desk, now: now, calendar: calendar), context: system)
@@ -65,11 +70,7 @@ actor RecordingTransport: MessageTransport {
             try await Fixture.seed(services)
             try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
             let now = Date()
-            let report = Report(
-                id: "20261122-GIVEUP", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
-                addressID: nil, wardCode: nil, channel: .web, reporter: .init(email: "dan@example.vn"), attributes: [:], mediaURL: nil,
-                requestedAt: now, workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
-            try await services.reports.createReport(report, tokenHash: "g", calendar: WorkingCalendar(), context: system)
+            let report = try await Self.receive(services, id: "20261122-GIVEUP", reporter: .init(email: "dan@example.vn"), ward: nil, at: now)
             let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
             _ = try await services.reports.transition(
                 report.id, .refuse(reason: "Trùng lặp"), workflow: .init(actor: desk, now: now, calendar: WorkingCalendar()), context: system)
@@ -96,11 +97,7 @@ actor RecordingTransport: MessageTransport {
             let calendar = WorkingCalendar()
             func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+07:00")! }
             let monday = at("2025-03-03T08:00:00")
-            let report = Report(
-                id: "20250303-REMIND", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
-                addressID: nil, wardCode: nil, channel: .web, reporter: .init(), attributes: [:], mediaURL: nil, requestedAt: monday,
-                workflow: ReportWorkflow(receivedAt: monday, by: .anonymous))
-            try await services.reports.createReport(report, tokenHash: "r", calendar: calendar, context: system)
+            let report = try await Self.receive(services, id: "20250303-REMIND", reporter: .init(), ward: nil, at: monday)
             let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
             for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "ban-quan-ly")] {
                 _ = try await services.reports.transition(
@@ -123,11 +120,7 @@ actor RecordingTransport: MessageTransport {
             try await Fixture.seed(services)
             try await services.catalogue.saveService(Open311CatalogueTests.pothole, context: system)
             let now = Date()
-            let report = Report(
-                id: "20261122-NOADDR", service: "o-ga", description: "Ổ gà", latitude: nil, longitude: nil, address: "Bến Đoan",
-                addressID: nil, wardCode: nil, channel: .web, reporter: .init(), attributes: [:], mediaURL: nil, requestedAt: now,
-                workflow: ReportWorkflow(receivedAt: now, by: .anonymous))
-            try await services.reports.createReport(report, tokenHash: "n", calendar: WorkingCalendar(), context: system)
+            let report = try await Self.receive(services, id: "20261122-NOADDR", reporter: .init(), ward: nil, at: now)
             let desk = Principal(kind: .user, id: "o", name: "dieuhanh", role: .operator, agencyID: nil)
             for event in [ReportWorkflow.Event.classify(service: "o-ga", priority: .normal), .assign(agency: "so-xay-dung")] {
                 _ = try await services.reports.transition(report.id, event, workflow: .init(actor: desk, now: now, calendar: WorkingCalendar()), context: system)

@@ -298,8 +298,9 @@ extension CityStore: ReportStore {
         return decoder
     }()
 
-    /// The workflows of the reports read most often (the open ones on every queue).
-    static let workflowCache = DecodedCache<ReportWorkflow>(capacity: 50_000)
+    /// The workflows of the reports read most often (the open ones on every queue): some 40 MB
+    /// at most, text and value.
+    static let workflowCache = DecodedCache<ReportWorkflow>(capacity: 20_000)
 
     static func report(_ row: SQLRow) throws -> Report {
         let decoder = Self.reportDecoder
