@@ -105,6 +105,9 @@ actor RecordingTransport: MessageTransport {
                     context: system)
             }
             // Four working hours to accept, from 8:00: due at 13:30 after lunch; due soon from 11:00.
+            // Candidates are deadlines not yet passed, read in due order.
+            #expect(try await services.reports.reports(ReportQuery(dueFrom: at("2025-03-03T11:00:00"), order: .due)).map(\.id) == [report.id])
+            #expect(try await services.reports.reports(ReportQuery(dueFrom: at("2025-03-03T14:00:00"), order: .due)).isEmpty)
             #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T08:30:00"), calendar: calendar) == 0)
             #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T11:00:00"), calendar: calendar) == 1)
             #expect(try await services.outbox.remindDueSoon(now: at("2025-03-03T11:10:00"), calendar: calendar) == 0)

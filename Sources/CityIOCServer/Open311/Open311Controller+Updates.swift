@@ -35,7 +35,7 @@ extension Open311Controller {
             throw Self.bad("Khoảng thời gian tối đa 31 ngày.", "Ask for at most 31 days at a time.")
         }
         let limit = 1000
-        let reports = try await services.reports.reports(ReportQuery(updatedSince: start, limit: limit))
+        let reports = try await services.reports.reports(ReportQuery(updatedSince: start, order: .updated, limit: limit))
         let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt)
         var updates: [(Date, Open311Document)] = []
         for report in reports {

@@ -179,11 +179,9 @@ extension CityStore: OutboxStore {
     }
 
     public func remindDueSoon(now: Date, calendar: WorkingCalendar) async throws -> Int {
-        // The thousand soonest running deadlines, in index order; those now due soon get one.
-        let candidates = try await reports(
-            ReportQuery(statuses: ReportWorkflow.Status.atAgency, deadlineRunning: true, order: .due, limit: 1000)
-        )
-        .filter { ($0.workflow.openDeadline?.due ?? .distantPast) >= now }
+        // The thousand soonest deadlines not yet passed, in index order (overdue reports, however
+        // many, do not crowd them out); those now due soon get one.
+        let candidates = try await reports(ReportQuery(statuses: ReportWorkflow.Status.atAgency, dueFrom: now, order: .due, limit: 1000))
         var reminded = 0
         for report in candidates {
             guard let deadline = report.workflow.openDeadline, deadline.standing(at: now, calendar: calendar) == .dueSoon,

@@ -37,10 +37,12 @@ public struct ReportQuery: Sendable, Equatable {
     public var statuses: Set<ReportWorkflow.Status>?
     public var since: Date?
     public var until: Date?
-    /// Only reports changed at or after this time (oldest change first when set).
+    /// Only reports changed at or after this time.
     public var updatedSince: Date?
     /// True: only reports with a deadline running (at an agency); false: only those without.
     public var deadlineRunning: Bool?
+    /// Only reports whose running deadline falls at or after this time (not yet overdue).
+    public var dueFrom: Date?
     public var order: Order
     public var limit: Int
     public var offset: Int
@@ -48,14 +50,17 @@ public struct ReportQuery: Sendable, Equatable {
     public enum Order: Sendable, Equatable {
         /// Newest first.
         case newest
-        /// The running deadline first due first (use with `deadlineRunning: true`).
+        /// The running deadline first due first (use with `deadlineRunning: true` or `dueFrom`).
         case due
+        /// The oldest change first (to follow changes since a time).
+        case updated
     }
 
     public init(
         scope: RecordScope = .all, ids: [Report.ID] = [], service: Service.Code? = nil, ward: Area.Code? = nil, agency: Agency.ID? = nil,
         statuses: Set<ReportWorkflow.Status>? = nil,
-        since: Date? = nil, until: Date? = nil, updatedSince: Date? = nil, deadlineRunning: Bool? = nil, order: Order = .newest, limit: Int = 1000, offset: Int = 0
+        since: Date? = nil, until: Date? = nil, updatedSince: Date? = nil, deadlineRunning: Bool? = nil, dueFrom: Date? = nil, order: Order = .newest, limit: Int = 1000,
+        offset: Int = 0
     ) {
         self.scope = scope
         self.ids = ids
@@ -67,6 +72,7 @@ public struct ReportQuery: Sendable, Equatable {
         self.until = until
         self.deadlineRunning = deadlineRunning
         self.updatedSince = updatedSince
+        self.dueFrom = dueFrom
         self.order = order
         self.limit = max(1, min(limit, 1000))
         self.offset = max(0, offset)
@@ -189,11 +195,12 @@ extension CityStore: ReportStore {
         if let since = query.since { sql.append(" AND requested_at >= ?", .date(since)) }
         if let until = query.until { sql.append(" AND requested_at <= ?", .date(until)) }
         if let updated = query.updatedSince { sql.append(" AND updated_at >= ?", .date(updated)) }
+        if let due = query.dueFrom { sql.append(" AND expected_at >= ?", .date(due)) }
         if let running = query.deadlineRunning { sql.append(running ? " AND expected_at IS NOT NULL" : " AND expected_at IS NULL") }
         switch query.order {
-        case _ where query.updatedSince != nil: sql.append(" ORDER BY updated_at, id")
         case .newest: sql.append(" ORDER BY requested_at DESC, id")
         case .due: sql.append(" ORDER BY expected_at, id")
+        case .updated: sql.append(" ORDER BY updated_at, id")
         }
         sql.append(" LIMIT \(query.limit) OFFSET \(query.offset)")
         return try await database.query(sql).map(Self.report)
