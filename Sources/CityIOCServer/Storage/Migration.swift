@@ -8,6 +8,18 @@ public struct Migration: Sendable {
     public var sqlite: String
     public var postgres: String
 
+    public init(version: Int, name: String, sqlite: String, postgres: String) {
+        self.version = version
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
+    /// A step written in SQL both engines read the same way.
+    public init(version: Int, name: String, both sql: String) {
+        self.init(version: version, name: name, sqlite: sql, postgres: sql)
+    }
+
     public func sql(for engine: DatabaseEngine) -> String {
         engine == .sqlite ? sqlite : postgres
     }

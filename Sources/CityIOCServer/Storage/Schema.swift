@@ -111,10 +111,7 @@ public enum Schema {
     /// Public holidays and make-up working days, per year, edited by admins.
     static let workingCalendar = Migration(
         version: 3, name: "working calendar: holidays and make-up working days",
-        sqlite: """
-            CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL);
-            """,
-        postgres: """
+        both: """
             CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL);
             """)
 
@@ -183,12 +180,7 @@ public enum Schema {
     /// Which agency handles a category of report in an area, kept by admins.
     static let routingRules = Migration(
         version: 6, name: "routing rules: category and area to agency",
-        sqlite: """
-            CREATE TABLE routing_rules (
-                service_code TEXT NOT NULL REFERENCES services(code), area_code TEXT NOT NULL REFERENCES areas(code),
-                agency_id TEXT NOT NULL REFERENCES agencies(id), PRIMARY KEY (service_code, area_code));
-            """,
-        postgres: """
+        both: """
             CREATE TABLE routing_rules (
                 service_code TEXT NOT NULL REFERENCES services(code), area_code TEXT NOT NULL REFERENCES areas(code),
                 agency_id TEXT NOT NULL REFERENCES agencies(id), PRIMARY KEY (service_code, area_code));
@@ -197,21 +189,14 @@ public enum Schema {
     /// Statistics summed over months in index order, without sorting (a year reads in a few ms).
     static let statisticsByKey = Migration(
         version: 7, name: "report statistics read by key",
-        sqlite: """
-            CREATE INDEX report_stats_by_key ON report_stats(dimension, key, measure, bucket, period, n);
-            """,
-        postgres: """
+        both: """
             CREATE INDEX report_stats_by_key ON report_stats(dimension, key, measure, bucket, period, n);
             """)
 
     /// Submissions through the public form per address and hour (a shared rate limit).
     static let intakeLimits = Migration(
         version: 8, name: "public intake limits",
-        sqlite: """
-            CREATE TABLE intake_limits (
-                client TEXT NOT NULL, window_start TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client, window_start));
-            """,
-        postgres: """
+        both: """
             CREATE TABLE intake_limits (
                 client TEXT NOT NULL, window_start TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (client, window_start));
             """)
@@ -239,11 +224,7 @@ public enum Schema {
     /// of its duplicates too.
     static let mergedInto = Migration(
         version: 10, name: "merged reports by target",
-        sqlite: """
-            ALTER TABLE reports ADD COLUMN merged_into TEXT;
-            CREATE INDEX reports_merged_into ON reports(merged_into);
-            """,
-        postgres: """
+        both: """
             ALTER TABLE reports ADD COLUMN merged_into TEXT;
             CREATE INDEX reports_merged_into ON reports(merged_into);
             """)
