@@ -85,11 +85,35 @@ extension CityStore: ReportStore {
         media_url, requested_at, updated_at, workflow
         """
 
+    /// The columns a new report is stored with, and its values in that order.
+    static let insertColumns = """
+        id, token_hash, service_code, status, description, address, address_id, ward_code, agency_id, channel, reporter, attributes, \
+        media_url, latitude, longitude, requested_at, updated_at, expected_at, workflow, merged_into
+        """
+
+    static func insertValues(_ report: Report, tokenHash: String, encoder: JSONEncoder) throws -> [SQLValue] {
+        [
+            .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue), .text(report.workflow.status.rawValue),
+            .text(report.description), SQLValue(report.address), SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue),
+            SQLValue(report.workflow.agency?.rawValue), .text(report.channel.rawValue),
+            .text(String(decoding: try encoder.encode(report.reporter), as: UTF8.self)),
+            .text(String(decoding: try encoder.encode(report.attributes), as: UTF8.self)), SQLValue(report.mediaURL),
+            SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
+            SQLValue(report.workflow.openDeadline?.due), .text(String(decoding: try encoder.encode(report.workflow), as: UTF8.self)),
+            SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil),
+        ]
+    }
+
+    /// One INSERT of several reports' rows.
+    static func insertReports(_ rows: [[SQLValue]]) -> SQL {
+        var sql = SQL("INSERT INTO reports (\(insertColumns)) VALUES ")
+        sql.text += rows.map { "(" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" }.joined(separator: ", ")
+        sql.binds = rows.flatMap { $0 }
+        return sql
+    }
+
     public func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws {
-        let encoder = Self.reportEncoder()
-        let reporter = String(decoding: try encoder.encode(report.reporter), as: UTF8.self)
-        let attributes = String(decoding: try encoder.encode(report.attributes), as: UTF8.self)
-        let workflow = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
+        let insert = Self.insertReports([try Self.insertValues(report, tokenHash: tokenHash, encoder: Self.reportEncoder())])
         // The audit log keeps the report, not the reporter's name, phone or email.
         var redacted = report
         redacted.reporter = Report.Reporter()
@@ -98,26 +122,8 @@ extension CityStore: ReportStore {
         try await database.perform(
             Mutation { _ in
                 Plan(
-                    statements: [
-                        SQL(
-                            """
-                            INSERT INTO reports (id, token_hash, service_code, status, description, address, address_id, ward_code,
-                                agency_id, channel, reporter, attributes, media_url, latitude, longitude, requested_at, updated_at,
-                                expected_at, workflow)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                            [
-                                .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue),
-                                .text(report.workflow.status.rawValue), .text(report.description), SQLValue(report.address),
-                                SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue), SQLValue(report.workflow.agency?.rawValue),
-                                .text(report.channel.rawValue), .text(reporter), .text(attributes), SQLValue(report.mediaURL),
-                                SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
-                                SQLValue(report.workflow.openDeadline?.due), .text(workflow),
-                            ])
-                    ] + counted,
-                    audit: AuditDraft(
-                        action: "report.create", entityType: "report", entityID: report.id.rawValue, before: nil,
-                        after: after),
+                    statements: [insert] + counted,
+                    audit: AuditDraft(action: "report.create", entityType: "report", entityID: report.id.rawValue, before: nil, after: after),
                     result: ())
             }, context: context)
     }
@@ -127,29 +133,13 @@ extension CityStore: ReportStore {
         let encoder = Self.reportEncoder()
         var counts: [ReportFacts.Key: Int] = [:]
         var statements: [SQL] = []
-        let columns = """
-            id, token_hash, service_code, status, description, address, address_id, ward_code, agency_id, channel, reporter, attributes, \
-            media_url, latitude, longitude, requested_at, updated_at, expected_at, workflow, merged_into
-            """
         var start = 0
         while start < reports.count {
             let chunk = reports[start..<min(start + 200, reports.count)]
-            var sql = SQL("INSERT INTO reports (\(columns)) VALUES ")
-            sql.text += chunk.map { _ in "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")" }.joined(separator: ", ")
-            for (report, tokenHash) in chunk {
-                sql.binds += [
-                    .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue), .text(report.workflow.status.rawValue),
-                    .text(report.description), SQLValue(report.address), SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue),
-                    SQLValue(report.workflow.agency?.rawValue), .text(report.channel.rawValue),
-                    .text(String(decoding: try encoder.encode(report.reporter), as: UTF8.self)),
-                    .text(String(decoding: try encoder.encode(report.attributes), as: UTF8.self)), SQLValue(report.mediaURL),
-                    SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
-                    SQLValue(report.workflow.openDeadline?.due), .text(String(decoding: try encoder.encode(report.workflow), as: UTF8.self)),
-                    SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil),
-                ]
+            statements.append(Self.insertReports(try chunk.map { try Self.insertValues($0.0, tokenHash: $0.tokenHash, encoder: encoder) }))
+            for (report, _) in chunk {
                 for (key, count) in ReportFacts(report, calendar: calendar).contributions { counts[key, default: 0] += count }
             }
-            statements.append(sql)
             start = chunk.endIndex
         }
         let all = statements + Self.statisticsDelta(counts)
