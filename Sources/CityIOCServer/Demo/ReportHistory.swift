@@ -67,7 +67,7 @@ public struct ReportHistory: Sendable {
             let ward = wards[Int.random(in: 0..<wards.count, using: &random)]
             // Fewer reports at night: half of the night-time draws move into the day.
             var received = end.addingTimeInterval(-Double.random(in: 0..<span, using: &random))
-            let hour = calendar.calendarHour(of: received)
+            let hour = calendar.calendar.component(.hour, from: received)
             if (hour < 6 || hour >= 22) && random.chance(0.7) { received.addTimeInterval(Double(12 - hour) * 3600) }
             if received > end { received = end.addingTimeInterval(-60) }
             let channel: Report.Channel = random.pick([(.hotline, 35), (.web, 25), (.app, 18), (.open311, 10), (.email, 6), (.messaging, 6)])
@@ -151,9 +151,4 @@ public struct ReportHistory: Sendable {
         let stars = random.pick([(5, 35), (4, 30), (3, 15), (2, 10), (1, 10)])
         _ = step(.rate(stars: stars, comment: nil), by: .anonymous, at: now.addingTimeInterval(Double.random(in: 3600...(3 * 86400), using: &random)), reporter: true)
     }
-}
-
-extension WorkingCalendar {
-    /// The hour of the day in the city.
-    func calendarHour(of date: Date) -> Int { calendar.component(.hour, from: date) }
 }

@@ -88,6 +88,11 @@ extension Open311Controller {
         return try await documents(try await services.reports.reports(query), context, extended: extended)
     }
 
+    /// W3C/RFC 3339 times with the city's offset, as Open311 clients parse them: 2026-11-22T10:45:00+07:00
+    static func timeStyle(_ calendar: WorkingCalendar) -> Date.ISO8601FormatStyle {
+        Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: calendar.timeZone)
+    }
+
     /// What the public may read about the outcome: the answer once the centre has published it,
     /// the reason for a refusal, the report a duplicate was merged into. Never an agency's
     /// internal reason for returning or escalating.
@@ -145,9 +150,9 @@ extension Open311Controller {
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt)
-        func time(_ date: Date?) -> Open311Document { date.map { .text($0.formatted(style)) } ?? .null }
         let calendar = try await services.calendar.workingCalendar()
+        let style = Self.timeStyle(calendar)
+        func time(_ date: Date?) -> Open311Document { date.map { .text($0.formatted(style)) } ?? .null }
         let areas = extended ? try await services.organisation.areas(AreaQuery(includeInactive: true)) : []
         let now = Date()
         func extensions(_ report: Report) -> Open311Document {

@@ -36,7 +36,7 @@ extension Open311Controller {
         }
         let limit = 1000
         let reports = try await services.reports.reports(ReportQuery(updatedSince: start, order: .updated, limit: limit))
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt)
+        let style = Self.timeStyle(try await services.calendar.workingCalendar())
         var updates: [(Date, Open311Document)] = []
         for report in reports {
             let workflow = report.workflow

@@ -21,7 +21,7 @@ struct PublicPages {
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
         let q = request.uri.queryParameters
         func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let days = [30, 90, 365].contains(Int(value("days") ?? "") ?? 0) ? Int(value("days")!)! : 90
+        let days = value("days").flatMap(Int.init).flatMap { [30, 90, 365].contains($0) ? $0 : nil } ?? 90
         let reports = try await services.reports.reports(
             ReportQuery(
                 service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) }, statuses: Self.shown,

@@ -21,7 +21,8 @@ struct StatisticsPages {
         var to: YearMonth
         var grain: ReportStatistics.Grain
 
-        static let presets = ["month", "quarter", "year", "last-year", "12m"]
+        /// Days and weeks are counted for the whole city only; an agency's series is by month.
+        func seriesGrain(wholeCity: Bool) -> ReportStatistics.Grain { wholeCity ? grain : .month }
 
         init(_ request: Request, calendar: WorkingCalendar, now: Date = Date()) throws {
             let q = request.uri.queryParameters
@@ -209,7 +210,7 @@ struct StatisticsPages {
         case .none: scope = "none"
         }
         // The day and week series are the whole city's; an agency gets its months.
-        let grain = scope == "all" ? period.grain : .month
+        let grain = period.seriesGrain(wholeCity: scope == "all")
         let points = statistics.series(grain).map { StatisticsBody.Point(period: $0.period, received: $0.received, open: $0.open) }
         return JSONBody(
             StatisticsBody(
@@ -229,7 +230,7 @@ struct StatisticsPages {
         var lines: [[String]] = []
         if by == "period" {
             lines.append(language == .vi ? ["ky", "tiep_nhan", "dang_mo"] : ["period", "received", "open"])
-            let grain = AccessPolicy.scope(for: context.principal) == .all ? period.grain : .month
+            let grain = period.seriesGrain(wholeCity: AccessPolicy.scope(for: context.principal) == .all)
             for point in statistics.series(grain) { lines.append([point.period, String(point.received), String(point.open)]) }
         } else {
             guard let dimension = ReportFacts.Dimension(rawValue: by), Self.dimensions.contains(where: { $0.0 == dimension }) else {
@@ -310,7 +311,7 @@ struct StatisticsPages {
             <div class="card"><div class="value">\(overall.averageStars.map { f.decimal($0, places: 1) + " ★" } ?? "—")</div><div class="label">\(Text(vi: "Mức hài lòng", en: "Satisfaction")(language)) (\(f.integer(overall.ratings)) \(Text(vi: "đánh giá", en: "ratings")(language)))</div></div>
             </div>
             """
-        let grain = wholeCity ? period.grain : .month
+        let grain = period.seriesGrain(wholeCity: wholeCity)
         let series = statistics.series(grain)
         let chart = Charts.bars(
             series.map { Charts.Bar(label: $0.period, value: $0.received, part: $0.open) },
