@@ -148,4 +148,25 @@ import Testing
             #expect(try await client.execute(uri: "/api/v1/reports/statistics", method: .get).status == .unauthorized)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aMadeUpHistoryIsStoredWholeAndCounted(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            let city = DemoCity(services: services)
+            _ = try await city.load(hasher: testHasher)
+            let now = Date()
+            try await city.loadHistory(count: 300, months: 2, now: now)
+            let stored = try await services.reports.reports(ReportQuery(limit: 1000))
+            #expect(stored.count == 300)
+            // Every duplicate points at a report that exists.
+            let ids = Set(stored.map(\.id.rawValue))
+            #expect(stored.filter { $0.workflow.status == .merged }.allSatisfy { ids.contains($0.workflow.mergedInto ?? "") })
+            let calendar = try await services.calendar.workingCalendar()
+            let month = YearMonth(calendar.civilDay(of: now))
+            let stats = try await services.statistics.reportStatistics(
+                StatisticsQuery(from: month.adding(months: -2), to: month, scope: .all, now: now), calendar: calendar)
+            #expect(stats.overall.total == 300)
+            #expect(stats.overall.total == stored.count)
+        }
+    }
 }
