@@ -87,8 +87,8 @@ public struct ReportHistory: Sendable {
                 longitude: ward.longitude.map { $0 + Double.random(in: -0.004...0.004, using: &random) }, address: "Đường \(street), \(ward.name)",
                 addressID: nil, wardCode: ward.code, channel: channel, reporter: reporter, attributes: answers, mediaURL: nil,
                 requestedAt: received, workflow: ReportWorkflow(receivedAt: received, by: channel == .hotline ? desk : .anonymous, priority: service.priority))
-            let earlier = index > 0 ? Report.ID(Self.day(received, calendar) + String(format: "-%07d", index - 1)) : nil
-            play(&report, service: service, ward: ward, desk: desk, duplicateOf: earlier, random: &random)
+            // A duplicate goes into the report made just before it in this batch (one that exists).
+            play(&report, service: service, ward: ward, desk: desk, duplicateOf: result.last?.0.id, random: &random)
             result.append((report, tokenHash: Secret.sha256("history-\(seed)-\(index)")))
         }
         return result
