@@ -99,7 +99,7 @@ struct MessagingIntake {
         }
         var ids: [String] = []
         for message in messages {
-            let service = try await MailIntake(services: services).category(for: message.text)
+            let service = try await ReportIntake(services: services).category(forFreeText: message.text)
             let submission = ReportIntake.Submission(
                 serviceCode: service.rawValue, description: String(message.text.prefix(Report.maximumDescription)),
                 latitude: message.latitude.map { String($0) }, longitude: message.longitude.map { String($0) },

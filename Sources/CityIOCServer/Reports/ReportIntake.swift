@@ -103,6 +103,35 @@ struct ReportIntake: Sendable {
         }
     }
 
+    /// What the desk's latest 5,000 classifications teach about which words mean which category.
+    func categorySuggester() async throws -> CategorySuggester {
+        CategorySuggester(examples: try await services.reports.classifiedExamples(limit: 5000))
+    }
+
+    /// How likely a suggestion must be before it is proposed or taken.
+    static let confidentSuggestion = 0.6
+    /// Where free text goes when no category fits: "something else", for the desk to classify.
+    static let fallbackService: Service.Code = "khac"
+
+    /// The category of a report that came as free text (e-mail, messaging): the one its words
+    /// point to when that is likely enough and asks no required question free text cannot
+    /// answer, else "khac"; a 422 when the catalogue has no "khac".
+    func category(forFreeText text: String) async throws -> Service.Code {
+        let catalogue = try await services.catalogue.services(includeInactive: false)
+        let answerable = Set(catalogue.filter { !$0.attributes.contains { $0.required && $0.variable } }.map(\.code))
+        if let (code, probability) = try await categorySuggester().suggest(text).first, probability >= Self.confidentSuggestion,
+            answerable.contains(code)
+        {
+            return code
+        }
+        guard catalogue.contains(where: { $0.code == Self.fallbackService }) else {
+            throw ClientError(
+                .unprocessableContent,
+                Text(vi: "Không xác định được lĩnh vực và không có lĩnh vực \"khac\".", en: "No category fits and there is no \"khac\" category."))
+        }
+        return Self.fallbackService
+    }
+
     static func coordinate(_ raw: String?, _ name: String, range: ClosedRange<Double>) throws -> Double? {
         guard let raw = raw.nonBlank else { return nil }
         guard let value = Double(raw.replacingOccurrences(of: ",", with: ".")), range.contains(value) else {

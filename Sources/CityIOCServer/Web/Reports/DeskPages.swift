@@ -293,14 +293,14 @@ struct DeskPages {
         else { return "" }
         let language = chrome.language
         let catalogue = try await services.catalogue.services(includeInactive: false)
-        let suggester = CategorySuggester(examples: try await services.reports.classifiedExamples(limit: 5000))
+        let suggester = try await ReportIntake(services: services).categorySuggester()
         let best = suggester.suggest(report.description + " " + (report.address ?? "")).first
         let name = { (code: Service.Code) in
             catalogue.first { $0.code == code }.map { language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name } ?? code.rawValue
         }
         var selected = report.service
         var hint: HTML = ""
-        if let (code, probability) = best, code != report.service, probability >= 0.6, catalogue.contains(where: { $0.code == code }) {
+        if let (code, probability) = best, code != report.service, probability >= ReportIntake.confidentSuggestion, catalogue.contains(where: { $0.code == code }) {
             selected = code
             hint = """
                 <span class="hint">\(Text(vi: "Nội dung giống lĩnh vực", en: "The words look like")(language)) “\(name(code))” (\(chrome.format.integer(Int((probability * 100).rounded()))) %); \(Text(vi: "người dân chọn", en: "the reporter chose")(language)) “\(name(report.service))”.</span>
