@@ -67,6 +67,16 @@ enum Environment {
         return value
     }
 
+    /// A whole number from its flag, else its variable, else the default; outside `range`, the
+    /// command stops with a line naming the flag.
+    static func integer(_ given: Int?, flag: String, variable: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        let text = given.map(String.init) ?? value(variable) ?? String(fallback)
+        guard let number = Int(text), range.contains(number) else {
+            throw Failure.exit("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+        }
+        return number
+    }
+
     static func flag(_ name: String) throws -> Bool? {
         guard let value = value(name)?.lowercased() else { return nil }
         switch value {

@@ -41,22 +41,14 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
-        let portText = self.port.map(String.init) ?? Environment.value("CITYIOC_PORT") ?? "8080"
-        guard let port = Int(portText), (1...65535).contains(port) else {
-            throw Failure.exit("--port must be a number from 1 to 65535, not \(portText)")
-        }
+        let port = try Environment.integer(self.port, flag: "--port", variable: "CITYIOC_PORT", default: 8080, range: 1...65535)
         let demo = try self.demo || (Environment.flag("CITYIOC_DEMO") ?? false)
         let secure = try secureCookies || (Environment.flag("CITYIOC_SECURE_COOKIES") ?? false)
         let runtime = try storage.runtime()
         let logger = runtime.logger
-        let reopenText = self.reopenDays.map(String.init) ?? Environment.value("CITYIOC_REOPEN_DAYS") ?? "7"
-        guard let reopenDays = Int(reopenText), (0...365).contains(reopenDays) else {
-            throw Failure.exit("--reopen-days must be a number of days from 0 to 365, not \(reopenText)")
-        }
-        let limitText = self.publicReportLimit.map(String.init) ?? Environment.value("CITYIOC_PUBLIC_REPORT_LIMIT") ?? "10"
-        guard let publicLimit = Int(limitText), (0...100_000).contains(publicLimit) else {
-            throw Failure.exit("--public-report-limit must be a number from 0 to 100000, not \(limitText)")
-        }
+        let reopenDays = try Environment.integer(self.reopenDays, flag: "--reopen-days", variable: "CITYIOC_REOPEN_DAYS", default: 7, range: 0...365)
+        let publicLimit = try Environment.integer(
+            self.publicReportLimit, flag: "--public-report-limit", variable: "CITYIOC_PUBLIC_REPORT_LIMIT", default: 10, range: 0...100_000)
         let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
         let services = try AppServices(
             database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
