@@ -50,6 +50,9 @@ else
 fi
 mkdir -p "$WORK/corrupt" && head -c 8192 /dev/urandom > "$WORK/corrupt/cityioc.sqlite"
 expect_failure "corrupt SQLite file" "not a readable SQLite|corrupt" "$BIN" migrate --data "$WORK/corrupt"
+touch "$WORK/not-a-folder"
+expect_failure "unwritable attachments folder" "attachments folder" "$BIN" serve --data "$WORK/d0" --attachments "$WORK/not-a-folder/files"
+expect_failure "bad photo limit" "max-photo-mb" "$BIN" serve --data "$WORK/d0" --max-photo-mb 0
 expect_failure "bad port" "port" "$BIN" serve --port 99999 --data "$WORK/d0"
 expect_failure "bad environment value" "CITYIOC_DEMO" env CITYIOC_DEMO=maybe "$BIN" serve --data "$WORK/d0"
 

@@ -33,6 +33,11 @@ struct StorageOptions: ParsableArguments {
     var logLevel: String?
 
     var resolvedData: String { data ?? Environment.value("CITYIOC_DATA") ?? "./data" }
+
+    /// Photos and videos: the given folder, else `CITYIOC_ATTACHMENTS`, else the data folder's `attachments`.
+    func attachmentsFolder(_ given: String?) -> String {
+        given ?? Environment.value("CITYIOC_ATTACHMENTS") ?? (resolvedData as NSString).appendingPathComponent("attachments")
+    }
     var resolvedDatabase: String? { database ?? Environment.value("CITYIOC_DATABASE") }
 
     func level() throws -> Logger.Level {

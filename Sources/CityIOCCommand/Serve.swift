@@ -39,6 +39,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "URL of the e-mail/SMS gateway that notifications are posted to as JSON (env CITYIOC_NOTIFY_WEBHOOK).")
     var notifyWebhook: String?
 
+    @Option(name: .long, help: "Folder for reports' photos and videos (env CITYIOC_ATTACHMENTS; default: attachments in the data folder).")
+    var attachments: String?
+
+    @Option(name: .long, help: "Largest photo in MB (env CITYIOC_MAX_PHOTO_MB; default 10).")
+    var maxPhotoMb: Int?
+
+    @Option(name: .long, help: "Largest video in MB (env CITYIOC_MAX_VIDEO_MB; default 50).")
+    var maxVideoMb: Int?
+
+    @Option(name: .long, help: "Most files with one report or answer, one of them a video (env CITYIOC_MAX_FILES; default 5).")
+    var maxFiles: Int?
+
     func run() async throws {
         let host = self.host ?? Environment.value("CITYIOC_HOST") ?? "127.0.0.1"
         let port = try Environment.integer(self.port, flag: "--port", variable: "CITYIOC_PORT", default: 8080, range: 1...65535)
@@ -50,11 +62,23 @@ struct Serve: AsyncParsableCommand {
         let publicLimit = try Environment.integer(
             self.publicReportLimit, flag: "--public-report-limit", variable: "CITYIOC_PUBLIC_REPORT_LIMIT", default: 10, range: 0...100_000)
         let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
-        let services = try AppServices(
-            database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
-            reports: ReportPolicy(
-                reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
-                messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET")))
+        let limits = Attachment.Limits(
+            imageBytes: try Environment.integer(maxPhotoMb, flag: "--max-photo-mb", variable: "CITYIOC_MAX_PHOTO_MB", default: 10, range: 1...100) << 20,
+            videoBytes: try Environment.integer(maxVideoMb, flag: "--max-video-mb", variable: "CITYIOC_MAX_VIDEO_MB", default: 50, range: 1...1000) << 20,
+            files: try Environment.integer(maxFiles, flag: "--max-files", variable: "CITYIOC_MAX_FILES", default: 5, range: 0...20))
+        let services = try Failure.guarding {
+            try AppServices(
+                database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
+                reports: ReportPolicy(
+                    reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
+                    messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET"), attachmentLimits: limits),
+                attachmentsFolder: storage.attachmentsFolder(attachments))
+        }
+        if let library = services.thumbnailLibrary {
+            logger.info("photos get small copies", metadata: ["library": "\(library)"])
+        } else {
+            logger.notice("libgd not found: photos are kept without small copies (install libgd3, or gd on macOS)")
+        }
         var companions: [any ServiceLifecycle.Service] = []
         if let postgres = runtime.database as? PostgresDatabase { companions.append(postgres.client) }
         var transport: (any MessageTransport)?
@@ -137,7 +161,10 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try storage.runtime()
-        let services = try AppServices(database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy())
+        let services = try Failure.guarding {
+            try AppServices(
+                database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(), attachmentsFolder: storage.attachmentsFolder(nil))
+        }
         let (reports, months) = (self.reports, self.months)
         let credentials = try await runtime.withDatabase {
             _ = try await runtime.prepareOrExit()

@@ -58,4 +58,11 @@ public enum AccessPolicy {
     public static func canRead(_ principal: Principal, ownedBy owner: Agency.ID?) -> Bool {
         scope(for: principal).allows(owner: owner)
     }
+
+    /// A report's photo or video: the answer's are public once the answer is; the reporter's are
+    /// seen by whoever may see the report (the reporter too, by the follow-up token, elsewhere).
+    public static func canSee(_ attachment: Attachment, of report: Report, by principal: Principal) -> Bool {
+        if attachment.stage == .answer, [.published, .rated].contains(report.workflow.status) { return true }
+        return allows(principal, .viewReports) && canRead(principal, ownedBy: report.workflow.agency)
+    }
 }

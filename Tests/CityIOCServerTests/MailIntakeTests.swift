@@ -69,6 +69,50 @@ import Testing
             #expect(!listed.text.contains("a@example.vn") && !listed.text.contains("Nguyễn Văn A"))
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func photosAttachedToAMailAreKeptAndOtherFilesNamed(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.catalogue.saveService(Service(code: "khac", name: "Vấn đề khác", nameEn: "Something else", group: "Khác"), context: system)
+            let gateway = try await services.administration.createApiKey(name: "mail", role: .integrator, agencyID: nil, context: system).1
+            let photo = TestImage.png(width: 64, height: 48)
+            let message = """
+                From: c@example.vn\r
+                Subject: Rác\r
+                Content-Type: multipart/mixed; boundary=b1\r
+                \r
+                --b1\r
+                Content-Type: text/plain; charset=utf-8\r
+                \r
+                Rác đổ ở đầu ngõ, ảnh kèm theo.\r
+                --b1\r
+                Content-Type: image/png\r
+                Content-Disposition: attachment; filename="rac.png"\r
+                Content-Transfer-Encoding: base64\r
+                \r
+                \(photo.base64EncodedString(options: .lineLength76Characters))\r
+                --b1\r
+                Content-Type: application/msword\r
+                Content-Disposition: attachment; filename="don.doc"\r
+                \r
+                not a photo\r
+                --b1--\r
+
+                """
+            var headers = HTTPFields()
+            headers[.contentType] = "message/rfc822"
+            headers[.authorization] = "Bearer \(gateway)"
+            let taken = try await client.execute(uri: "/api/v1/intake/email", method: .post, headers: headers, body: ByteBuffer(string: message))
+            #expect(taken.status == .created)
+            let receipt = try taken.json()
+            #expect(receipt["attachments"] as? Int == 1)
+            #expect(receipt["skippedAttachments"] as? [String] == ["don.doc: not a photo or video"])
+            let id = Report.ID(try #require(receipt["reportId"] as? String))
+            let kept = try await services.attachments.attachments(of: id)
+            #expect(kept.count == 1 && kept.first?.mediaType == .png && kept.first?.byteCount == photo.count)
+            #expect(try Data(contentsOf: services.files.url(kept[0].id)) == photo)
+        }
+    }
 }
 
 @Suite struct MessagingIntakeTests {

@@ -1,13 +1,22 @@
 import Foundation
 
-/// An e-mail as a mail gateway hands it over (RFC 5322 with MIME): its sender, its subject and its
-/// readable text. Enough to take a citizen's report from a message; attachments are not read yet.
+/// An e-mail as a mail gateway hands it over (RFC 5322 with MIME): its sender, its subject, its
+/// readable text and the files attached to it.
 public struct MailMessage: Sendable, Equatable {
     public var fromName: String?
     public var fromAddress: String?
     public var subject: String
     public var text: String
     public var messageID: String?
+    public var attachments: [Attachment] = []
+
+    /// A file sent with the message, its transfer encoding undone.
+    public struct Attachment: Sendable, Equatable {
+        public var fileName: String?
+        /// What the sender's mail program said it is; what it really is comes from its bytes.
+        public var contentType: String
+        public var data: Data
+    }
 
     public enum Problem: Error, Sendable, Equatable {
         case noHeaders
@@ -24,46 +33,19 @@ public struct MailMessage: Sendable, Equatable {
 
     /// Parses a raw message: headers (folded lines joined, RFC 2047 words decoded), then the
     /// body's first `text/plain` part (or an HTML part with its tags removed), undoing base64 or
-    /// quoted-printable.
+    /// quoted-printable, and the other parts as attachments.
     public init(raw: Data) throws(Problem) {
-        let (headers, body) = Self.split(raw)
+        let (headers, body) = MIMEParts.split(raw)
         guard !headers.isEmpty else { throw .noHeaders }
         let (name, address) = Self.mailbox(headers["from"].map(Self.decodeWords) ?? "")
         fromName = name
         fromAddress = address
         subject = headers["subject"].map(Self.decodeWords) ?? ""
         messageID = headers["message-id"]
-        text = Self.readableText(headers: headers, body: body).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (readable, attachments) = Self.contents(headers: headers, body: body)
+        text = readable.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.attachments = attachments
         guard !text.isEmpty || !subject.isEmpty else { throw .noText }
-    }
-
-    /// Headers by lower-cased name (the first of each), and the body's bytes.
-    static func split(_ raw: Data) -> ([String: String], Data) {
-        let bytes = [UInt8](raw)
-        var end = bytes.count
-        var bodyStart = bytes.count
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == 10 {
-                if index + 1 < bytes.count, bytes[index + 1] == 10 { (end, bodyStart) = (index, index + 2); break }
-                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 { (end, bodyStart) = (index, index + 3); break }
-            }
-            index += 1
-        }
-        let head = String(decoding: bytes[0..<end], as: UTF8.self).replacingOccurrences(of: "\r", with: "")
-        var headers: [String: String] = [:]
-        var current: (String, String)?
-        for line in head.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let first = line.first, first == " " || first == "\t", current != nil {
-                current!.1 += " " + line.trimmingCharacters(in: .whitespaces)
-                continue
-            }
-            if let (name, value) = current, headers[name] == nil { headers[name] = value }
-            guard let colon = line.firstIndex(of: ":") else { current = nil; continue }
-            current = (line[..<colon].lowercased().trimmingCharacters(in: .whitespaces), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-        if let (name, value) = current, headers[name] == nil { headers[name] = value }
-        return (headers, Data(bytes[min(bodyStart, bytes.count)...]))
     }
 
     /// `"Nguyễn Văn A" <a@example.vn>` or `a@example.vn` → (name, address).
@@ -129,45 +111,52 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     static func decodeBody(_ body: Data, encoding: String?) -> String {
-        switch encoding?.lowercased() {
-        case "base64": return Data(base64Encoded: String(decoding: body, as: UTF8.self), options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        case "quoted-printable": return String(decoding: quotedPrintable(String(decoding: body, as: UTF8.self)), as: UTF8.self)
-        default: return String(decoding: body, as: UTF8.self)
+        String(decoding: decodeBytes(body, encoding: encoding), as: UTF8.self)
+    }
+
+    /// A part's bytes with its transfer encoding (base64, quoted-printable) undone.
+    static func decodeBytes(_ body: Data, encoding: String?) -> Data {
+        switch encoding?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "base64": return Data(base64Encoded: String(decoding: body, as: UTF8.self), options: .ignoreUnknownCharacters) ?? Data()
+        case "quoted-printable": return quotedPrintable(String(decoding: body, as: UTF8.self))
+        default: return body
         }
     }
 
-    static func parameter(_ name: String, in header: String) -> String? {
-        for part in header.split(separator: ";").dropFirst() {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == name { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        }
-        return nil
-    }
-
-    /// The text a person wrote: plain text first, else HTML without its tags; nested multiparts followed.
-    static func readableText(headers: [String: String], body: Data, depth: Int = 0) -> String {
+    /// The text a person wrote: plain text first, else HTML without its tags; nested multiparts
+    /// followed. Parts that are files (a name, or a type other than text) are attachments.
+    static func contents(headers: [String: String], body: Data, depth: Int = 0) -> (text: String, attachments: [Attachment]) {
         let type = (headers["content-type"] ?? "text/plain").lowercased()
-        if type.hasPrefix("multipart/"), depth < 5, let boundary = parameter("boundary", in: headers["content-type"] ?? "") {
-            let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-            let parts = text.components(separatedBy: "--" + boundary).dropFirst().filter { !$0.hasPrefix("--") }
+        if type.hasPrefix("multipart/"), depth < 5, let boundary = MIMEParts.parameter("boundary", in: headers["content-type"] ?? ""),
+            let parts = try? MIMEParts.parts(of: body, boundary: boundary)
+        {
+            var text: String?
             var html: String?
+            var attachments: [Attachment] = []
             for part in parts {
-                let (partHeaders, partBody) = split(Data(part.drop { $0 == "\n" }.utf8))
-                let partType = (partHeaders["content-type"] ?? "text/plain").lowercased()
-                if partType.hasPrefix("text/plain") || partType.hasPrefix("multipart/") {
-                    let found = readableText(headers: partHeaders, body: partBody, depth: depth + 1)
-                    if !found.isEmpty { return found }
-                } else if partType.hasPrefix("text/html"), html == nil {
-                    html = readableText(headers: partHeaders, body: partBody, depth: depth + 1)
+                let partType = part.contentType
+                let disposition = (part.headers["content-disposition"] ?? "").lowercased()
+                if partType.hasPrefix("multipart/") {
+                    let (found, inner) = contents(headers: part.headers, body: part.body, depth: depth + 1)
+                    if text == nil, !found.isEmpty { text = found }
+                    attachments += inner
+                } else if !disposition.hasPrefix("attachment"), part.fileName == nil, partType == "text/plain" {
+                    if text == nil { text = contents(headers: part.headers, body: part.body, depth: depth + 1).text }
+                } else if !disposition.hasPrefix("attachment"), part.fileName == nil, partType == "text/html" {
+                    if html == nil { html = contents(headers: part.headers, body: part.body, depth: depth + 1).text }
+                } else {
+                    attachments.append(
+                        Attachment(fileName: part.fileName, contentType: partType, data: decodeBytes(part.body, encoding: part.headers["content-transfer-encoding"])))
                 }
             }
-            return html ?? ""
+            return (text.flatMap { $0.isEmpty ? nil : $0 } ?? html ?? "", attachments)
         }
-        let decoded = decodeBody(body, encoding: headers["content-transfer-encoding"])
+        let decoded = decodeBody(body, encoding: headers["content-transfer-encoding"]).replacingOccurrences(of: "\r\n", with: "\n")
         if type.hasPrefix("text/html") {
-            return decoded.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+            let plain = decoded.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
                 .replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "[ \t]+", with: " ", options: .regularExpression)
+            return (plain, [])
         }
-        return type.hasPrefix("text/") ? decoded : ""
+        return (type.hasPrefix("text/") ? decoded : "", [])
     }
 }

@@ -20,8 +20,9 @@ public struct AppRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Bodies larger than this are refused with 413 before anything is decoded.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// Bodies larger than this are refused with 413 before anything is decoded: 1 MB, more for
+    /// bodies that carry files (`PrincipalMiddleware` sets it from the attachment limits).
+    public var maxUploadSize: Int = 1 << 20
 
     public var changeContext: ChangeContext {
         ChangeContext(principal: principal, requestID: id)

@@ -14,13 +14,21 @@ public struct AppServices: Sendable {
     public let routing: any RoutingStore
     public let intakeLimits: any IntakeLimitStore
     public let outbox: any OutboxStore
+    public let attachments: any AttachmentStore
+    /// Where attachments' bytes are kept, and their small copies made.
+    let files: AttachmentFiles
     public let hasher: PasswordHasher
     public let sessions: SessionPolicy
     public let reportPolicy: ReportPolicy
     let assets: Assets
 
-    public init(database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy, reports: ReportPolicy = ReportPolicy()) throws {
+    /// `attachmentsFolder` nil: a new folder under the system's temporary folder (tests, tools).
+    public init(
+        database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy, reports: ReportPolicy = ReportPolicy(),
+        attachmentsFolder: String? = nil
+    ) throws {
         self.reportPolicy = reports
+        self.files = try attachmentsFolder.map { try AttachmentFiles(root: $0) } ?? AttachmentFiles.temporary()
         let store = CityStore(database: database)
         self.database = database
         self.organisation = store
@@ -33,10 +41,14 @@ public struct AppServices: Sendable {
         self.routing = store
         self.intakeLimits = store
         self.outbox = store
+        self.attachments = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()
     }
+
+    /// The image library making small copies of photos, nil when the system has none.
+    public var thumbnailLibrary: String? { files.thumbnailer.libraryName }
 
     func chrome(_ context: AppRequestContext, _ path: String) -> Chrome {
         Chrome(context: context, path: path, assets: assets)
@@ -53,11 +65,17 @@ public struct ReportPolicy: Sendable {
     public var trustProxy: Bool
     /// The secret messaging platforms sign their webhooks with; the channel is off without it.
     public var messagingSecret: String?
+    /// How many photos and videos a report or an answer may carry, and how large.
+    public var attachmentLimits: Attachment.Limits
 
-    public init(reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false, messagingSecret: String? = nil) {
+    public init(
+        reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false, messagingSecret: String? = nil,
+        attachmentLimits: Attachment.Limits = Attachment.Limits()
+    ) {
         self.reopenWithinDays = reopenWithinDays
         self.publicReportsPerHour = publicReportsPerHour
         self.trustProxy = trustProxy
         self.messagingSecret = messagingSecret
+        self.attachmentLimits = attachmentLimits
     }
 }

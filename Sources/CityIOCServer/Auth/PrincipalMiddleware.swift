@@ -19,12 +19,18 @@ struct PrincipalMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: any AccountStore
     let sessions: SessionPolicy
+    /// The largest body that carries files: a form with photos, an e-mail with attachments.
+    let uploadLimit: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
         let now = Date()
         let unsafe = ![.get, .head, .options].contains(request.method)
+        if let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("multipart/form-data") || type.hasPrefix("message/rfc822") {
+            // Base64 in e-mail makes files a third larger.
+            context.maxUploadSize = type.hasPrefix("message/") ? uploadLimit / 3 * 4 : uploadLimit
+        }
 
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else { throw AccessError.invalidApiKey }
@@ -66,9 +72,10 @@ struct PrincipalMiddleware: RouterMiddleware {
             let usesCookies = request.cookies[SessionPolicy.sessionCookie] != nil || Self.mayRenderForm(request)
             if usesCookies {
                 var sent = request.headers[.csrfToken]
-                if sent == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                let type = request.headers[.contentType]?.lowercased() ?? ""
+                if sent == nil, type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("multipart/form-data") {
                     let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-                    sent = FormData(encoded: String(buffer: buffer))["_csrf"]
+                    sent = (try? FormData.parse(body: buffer, contentType: request.headers[.contentType]))?["_csrf"]
                 }
                 guard anonymousToken == nil, let sent, !context.csrfToken.isEmpty, Secret.equal(sent, context.csrfToken) else {
                     throw AccessError.badCSRFToken

@@ -1,5 +1,6 @@
 import CityIOCDomain
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `requests.{fmt}` (post and list), `requests/{id}.{fmt}`, `tokens/{token}.{fmt}`. Public
@@ -15,13 +16,17 @@ extension Open311Controller {
 
     static func bad(_ vi: String, _ en: String) -> Open311Error { Open311Error(.badRequest, Text(vi: vi, en: en)) }
 
-    /// Takes a report from an app: form-encoded, with the app's `api_key`.
+    /// Takes a report from an app: form-encoded, or multipart with photos and a video (the
+    /// `media` field, as apps send it; any file field is taken), with the app's `api_key`.
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (format, name) = try Self.file(context.parameters.require("document"))
         guard name == "requests" else { throw Open311Error(.notFound, Text(vi: "Không có tài liệu \(name).", en: "There is no document \(name).")) }
         try await checkJurisdiction(request)
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
-            throw Self.bad("Gửi dưới dạng application/x-www-form-urlencoded.", "Send the request as application/x-www-form-urlencoded.")
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("multipart/form-data") else {
+            throw Self.bad(
+                "Gửi dưới dạng application/x-www-form-urlencoded hoặc multipart/form-data (kèm tệp media).",
+                "Send the request as application/x-www-form-urlencoded, or multipart/form-data with a media file.")
         }
         let form = try await FormData(request: request, context: context)
         guard let secret = form.text("api_key"), let key = try await services.accounts.apiKey(secretHash: Secret.sha256(secret)), key.isActive
@@ -33,7 +38,7 @@ extension Open311Controller {
             reporter: Report.Reporter(
                 name: [form.text("first_name"), form.text("last_name")].compactMap { $0 }.joined(separator: " "),
                 phone: form.text("phone"), email: form.text("email")),
-            mediaURL: form.text("media_url"), channel: .open311)
+            mediaURL: form.text("media_url"), channel: .open311, files: form.allFiles)
         let (report, token): (Report, String)
         do {
             (report, token) = try await ReportIntake(services: services).submit(submission, by: key.principal, requestID: context.id)
@@ -62,7 +67,7 @@ extension Open311Controller {
         if let raw = q["service_request_id"].map(String.init), !raw.isEmpty {
             let ids = raw.split(separator: ",").map { Report.ID($0.trimmingCharacters(in: .whitespaces)) }
             guard ids.count <= 1000 else { throw Self.bad("Quá nhiều mã.", "Too many ids.") }
-            return try await documents(try await services.reports.reports(ReportQuery(ids: ids)), context, extended: extended)
+            return try await documents(try await services.reports.reports(ReportQuery(ids: ids)), request, context, extended: extended)
         }
         let start = try Self.date(q, "start_date")
         let end = try Self.date(q, "end_date")
@@ -85,7 +90,7 @@ extension Open311Controller {
         let query = ReportQuery(
             service: q["service_code"].map { Service.Code(String($0)) }, statuses: statuses, since: since, until: end, limit: pageSize,
             offset: (page - 1) * pageSize)
-        return try await documents(try await services.reports.reports(query), context, extended: extended)
+        return try await documents(try await services.reports.reports(query), request, context, extended: extended)
     }
 
     /// W3C/RFC 3339 times with the city's offset, as Open311 clients parse them: 2026-11-22T10:45:00+07:00
@@ -129,7 +134,7 @@ extension Open311Controller {
             throw Open311Error(.notFound, Text(vi: "Không có phản ánh \(id).", en: "No request has the id \(id)."))
         }
         let extended = try Self.extensions(request.uri.queryParameters)
-        return try await documents([report], context, extended: extended).response(format, root: "service_requests")
+        return try await documents([report], request, context, extended: extended).response(format, root: "service_requests")
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -145,8 +150,18 @@ extension Open311Controller {
     /// Reports as the spec's request objects: public fields only. With `extended`, each also has
     /// `extended_attributes`: channel, ward, detailed status, priority, deadline and where it
     /// stands, the report it duplicates, photos and the answers to the category's questions.
-    func documents(_ reports: [Report], _ context: AppRequestContext, extended: Bool = false) async throws -> Open311Document {
+    func documents(_ reports: [Report], _ request: Request, _ context: AppRequestContext, extended: Bool = false) async throws -> Open311Document {
         let english = context.language == .en
+        // Photos the caller may see (for the public: the answers' photos once published), as
+        // addresses an app can fetch; `media_url` is an app's own link, else the first photo.
+        let viewer = context.principal
+        let mayHaveVisible = reports.filter { AccessPolicy.allows(viewer, .viewReports) || [.published, .rated].contains($0.workflow.status) }
+        let files = try await services.attachments.attachments(of: mayHaveVisible.map(\.id))
+        let base = Self.baseURL(request, trustProxy: services.reportPolicy.trustProxy, secure: services.sessions.secureCookies)
+        func photos(_ report: Report) -> [String] {
+            (report.mediaURL.map { [$0] } ?? [])
+                + (files[report.id] ?? []).filter { AccessPolicy.canSee($0, of: report, by: viewer) }.map { base + AttachmentController.path($0) }
+        }
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.catalogue.services(includeInactive: true).map { ($0.code, $0) })
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
@@ -167,7 +182,7 @@ extension Open311Controller {
                 ("deadline", time(workflow.openDeadline?.due)),
                 ("deadline_status", workflow.openDeadline.map { .text($0.standing(at: now, calendar: calendar).rawValue) } ?? .null),
                 ("duplicate_of", workflow.mergedInto.map { .text($0) } ?? .null),
-                ("photos", .list(item: "photo", report.mediaURL.map { [.text($0)] } ?? [])),
+                ("photos", .list(item: "photo", photos(report).map { .text($0) })),
                 (
                     "attributes",
                     .list(
@@ -204,9 +219,23 @@ extension Open311Controller {
                         ("zipcode", .null),
                         ("lat", report.latitude.map { .decimal($0) } ?? .null),
                         ("long", report.longitude.map { .decimal($0) } ?? .null),
-                        ("media_url", report.mediaURL.map { .text($0) } ?? .null),
+                        ("media_url", photos(report).first.map { .text($0) } ?? .null),
                     ] + (extended ? [("extended_attributes", extensions(report))] : []))
             })
+    }
+
+    /// `https://ioc.example.vn` as the client reached this server: its `Host`, and the scheme a
+    /// trusted proxy says (`X-Forwarded-Proto`), or https when cookies are marked secure.
+    static func baseURL(_ request: Request, trustProxy: Bool, secure: Bool) -> String {
+        var scheme = secure ? "https" : "http"
+        if trustProxy, let forwarded = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.split(separator: ",").first {
+            let proto = forwarded.trimmingCharacters(in: .whitespaces).lowercased()
+            if ["http", "https"].contains(proto) { scheme = proto }
+        }
+        let host = request.head.authority ?? "localhost"
+        // A Host header is the client's to write: only a host name and port go into a link.
+        let safe = host.allSatisfy { $0.isLetter || $0.isNumber || "-.:[]".contains($0) } ? host : "localhost"
+        return "\(scheme)://\(safe)"
     }
 
     static func date(_ q: Parameters, _ name: String) throws -> Date? {

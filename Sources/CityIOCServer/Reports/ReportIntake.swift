@@ -21,6 +21,8 @@ struct ReportIntake: Sendable {
         /// The ward, when the person taking the report knows it (the hotline operator); found
         /// from the coordinates otherwise.
         var wardCode: String? = nil
+        /// Photos and a video, checked by their bytes against the city's limits.
+        var files: [Attachment.Upload] = []
     }
 
     /// Why a submission was refused, in both languages; channels put it in their own format.
@@ -66,6 +68,7 @@ struct ReportIntake: Sendable {
         if let unknown = submission.answers.keys.first(where: { !known.contains($0) }) {
             throw Refusal("Lĩnh vực này không có câu hỏi \(unknown).", "This service has no attribute \(unknown).")
         }
+        let files = try Self.checked(submission.files, limits: services.reportPolicy.attachmentLimits)
         let reporter = Report.Reporter(
             name: submission.reporter.name.nonBlank.map { String($0.prefix(120)) },
             phone: submission.reporter.phone.nonBlank.map { String($0.prefix(30)) },
@@ -92,13 +95,41 @@ struct ReportIntake: Sendable {
                 longitude: longitude, address: address, addressID: addressID, wardCode: ward, channel: submission.channel, reporter: reporter,
                 attributes: submission.answers, mediaURL: submission.mediaURL.nonBlank, requestedAt: now,
                 workflow: ReportWorkflow(receivedAt: now, by: principal, priority: service.priority))
+            // The files are on disk before the row that names them; removed again if it is not stored.
+            let attachments = try await services.files.store(files, report: report.id, stage: .report, now: now)
             do {
                 try await services.reports.createReport(
-                    report, tokenHash: Secret.sha256(token), calendar: calendar,
+                    report, tokenHash: Secret.sha256(token), calendar: calendar, attachments: attachments,
                     context: ChangeContext(principal: principal, requestID: requestID, now: now))
                 return (report, token)
             } catch StoreError.duplicate where attempt < 5 {
+                services.files.remove(attachments)
                 attempt += 1
+            } catch {
+                services.files.remove(attachments)
+                throw error
+            }
+        }
+    }
+
+    /// Files with their real types, or the reason to refuse them all in the sender's language.
+    static func checked(_ uploads: [Attachment.Upload], limits: Attachment.Limits) throws(Refusal) -> [(Attachment.Upload, MediaType)] {
+        do {
+            return try limits.check(uploads)
+        } catch {
+            switch error {
+            case .tooMany(let limit):
+                throw Refusal("Chỉ gửi được tối đa \(limit) tệp ảnh, video.", "At most \(limit) photos or videos can be sent.")
+            case .tooManyVideos:
+                throw Refusal("Chỉ gửi được một video.", "Only one video can be sent.")
+            case .empty(let name):
+                throw Refusal("Tệp \(name) trống.", "The file \(name) is empty.")
+            case .notAllowed(let name):
+                throw Refusal(
+                    "Tệp \(name) không phải ảnh (JPEG, PNG, WebP, HEIC) hay video (MP4, MOV, WebM).",
+                    "The file \(name) is not a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM).")
+            case .tooLarge(let name, let limit):
+                throw Refusal("Tệp \(name) lớn hơn \(limit >> 20) MB.", "The file \(name) is larger than \(limit >> 20) MB.")
             }
         }
     }

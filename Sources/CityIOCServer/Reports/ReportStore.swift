@@ -5,7 +5,8 @@ import Foundation
 public protocol ReportStore: Sendable {
     /// Stores a new report with the hash of its follow-up token; audited without the reporter's
     /// personal details, and counted in the statistics (days in `calendar`'s time zone).
-    func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws
+    /// Its attachments' files are written already; their rows go in with the report.
+    func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, attachments: [Attachment], context: ChangeContext) async throws
     /// Stores many reports at once (a migration from another system, a benchmark history) in one
     /// transaction, counted in the statistics and audited as one `report.import` entry.
     func importReports(_ reports: [(Report, tokenHash: String)], calendar: WorkingCalendar, context: ChangeContext) async throws
@@ -21,9 +22,22 @@ public protocol ReportStore: Sendable {
     func classifiedExamples(limit: Int) async throws -> [(Service.Code, String)]
     /// Applies one workflow step to the stored report, under lock: the step's rules decide,
     /// the new state, holder and deadline are written with an audit entry, or nothing is.
+    /// `attachments` (an answer's photos) are stored with the step, or not at all.
     func transition(
-        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, context: ChangeContext
+        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, attachments: [Attachment], context: ChangeContext
     ) async throws -> (Report, [ReportWorkflow.Action])
+}
+
+extension ReportStore {
+    public func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws {
+        try await createReport(report, tokenHash: tokenHash, calendar: calendar, attachments: [], context: context)
+    }
+
+    public func transition(
+        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, context: ChangeContext
+    ) async throws -> (Report, [ReportWorkflow.Action]) {
+        try await transition(id, event, workflow: workflow, attachments: [], context: context)
+    }
 }
 
 /// What to list: Open311's filters plus the scope of the person asking.
@@ -79,6 +93,27 @@ public struct ReportQuery: Sendable, Equatable {
     }
 }
 
+/// A new report as the audit log keeps it: without the reporter, with what was attached.
+private struct AuditedReport: Encodable {
+    var report: Report
+    var attachments: [Attachment]
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        if !attachments.isEmpty {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(attachments, forKey: Key(stringValue: "attachments"))
+        }
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
 extension CityStore: ReportStore {
     static let reportColumns = """
         id, service_code, description, latitude, longitude, address, address_id, ward_code, channel, reporter, attributes, \
@@ -112,17 +147,19 @@ extension CityStore: ReportStore {
         return sql
     }
 
-    public func createReport(_ report: Report, tokenHash: String, calendar: WorkingCalendar, context: ChangeContext) async throws {
+    public func createReport(
+        _ report: Report, tokenHash: String, calendar: WorkingCalendar, attachments: [Attachment], context: ChangeContext
+    ) async throws {
         let insert = Self.insertReports([try Self.insertValues(report, tokenHash: tokenHash, encoder: Self.reportEncoder())])
         // The audit log keeps the report, not the reporter's name, phone or email.
         var redacted = report
         redacted.reporter = Report.Reporter()
-        let after = Self.snapshot(redacted)
+        let after = Self.snapshot(AuditedReport(report: redacted, attachments: attachments))
         let counted = Self.statisticsDelta(ReportFacts.delta(from: nil, to: ReportFacts(report, calendar: calendar)))
         try await database.perform(
             Mutation { _ in
                 Plan(
-                    statements: [insert] + counted,
+                    statements: [insert] + counted + Self.insertAttachments(attachments),
                     audit: AuditDraft(action: "report.create", entityType: "report", entityID: report.id.rawValue, before: nil, after: after),
                     result: ())
             }, context: context)
@@ -233,7 +270,7 @@ extension CityStore: ReportStore {
     }
 
     public func transition(
-        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, context: ChangeContext
+        _ id: Report.ID, _ event: ReportWorkflow.Event, workflow: ReportWorkflow.Context, attachments: [Attachment], context: ChangeContext
     ) async throws -> (Report, [ReportWorkflow.Action]) {
         let read = SQL("SELECT \(Self.reportColumns) FROM reports WHERE id = ?", [.text(id.rawValue)])
         return try await database.perform(
@@ -247,8 +284,10 @@ extension CityStore: ReportStore {
                 if let classified = report.workflow.service { report.service = Service.Code(classified) }
                 let encoder = Self.reportEncoder()
                 let encoded = String(decoding: try encoder.encode(report.workflow), as: UTF8.self)
-                let summary = { (flow: ReportWorkflow) in
-                    Self.snapshot(["status": flow.status.rawValue, "agency": flow.agency?.rawValue ?? "", "note": flow.steps.last?.note ?? ""])
+                let summary = { (flow: ReportWorkflow, files: [Attachment]) in
+                    var fields = ["status": flow.status.rawValue, "agency": flow.agency?.rawValue ?? "", "note": flow.steps.last?.note ?? ""]
+                    if !files.isEmpty { fields["attachments"] = files.map(\.id.rawValue).joined(separator: ",") }
+                    return Self.snapshot(fields)
                 }
                 return Plan(
                     statements: [
@@ -264,10 +303,10 @@ extension CityStore: ReportStore {
                                 .text(id.rawValue),
                             ])
                     ] + Self.statisticsDelta(ReportFacts.delta(from: factsBefore, to: ReportFacts(report, calendar: workflow.calendar)))
-                        + Self.notifications(for: actions, report: report, at: workflow.now),
+                        + Self.notifications(for: actions, report: report, at: workflow.now) + Self.insertAttachments(attachments),
                     audit: AuditDraft(
                         action: "report.\(report.workflow.steps.last?.event ?? "step")", entityType: "report", entityID: id.rawValue,
-                        before: summary(before), after: summary(report.workflow)),
+                        before: summary(before, []), after: summary(report.workflow, attachments)),
                     result: (report, actions))
             }, context: context)
     }

@@ -5,6 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
+        attachments,
     ]
 
     static let organisation = Migration(
@@ -227,5 +228,23 @@ public enum Schema {
         both: """
             ALTER TABLE reports ADD COLUMN merged_into TEXT;
             CREATE INDEX reports_merged_into ON reports(merged_into);
+            """)
+
+    /// Photos and videos of reports; the bytes are files (see `AttachmentFiles`), named by id.
+    static let attachments = Migration(
+        version: 11, name: "report attachments",
+        sqlite: """
+            CREATE TABLE attachments (
+                id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id), stage TEXT NOT NULL,
+                media_type TEXT NOT NULL, byte_count INTEGER NOT NULL, sha256 TEXT NOT NULL, width INTEGER, height INTEGER,
+                file_name TEXT, has_thumbnail INTEGER NOT NULL, created_at TEXT NOT NULL);
+            CREATE INDEX attachments_report ON attachments(report_id);
+            """,
+        postgres: """
+            CREATE TABLE attachments (
+                id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id), stage TEXT NOT NULL,
+                media_type TEXT NOT NULL, byte_count BIGINT NOT NULL, sha256 TEXT NOT NULL, width INTEGER, height INTEGER,
+                file_name TEXT, has_thumbnail BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL);
+            CREATE INDEX attachments_report ON attachments(report_id);
             """)
 }

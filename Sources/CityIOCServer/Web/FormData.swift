@@ -1,9 +1,13 @@
+import CityIOCDomain
 import Foundation
 import Hummingbird
 
-/// The fields of an `application/x-www-form-urlencoded` body.
+/// The fields of a form body: `application/x-www-form-urlencoded`, or `multipart/form-data` with
+/// files (a report's photos, Open311's `media`).
 public struct FormData: Sendable {
     public var fields: [String: [String]] = [:]
+    /// Files by field name; a file input left empty sends none.
+    public var files: [String: [Attachment.Upload]] = [:]
 
     public init(encoded: String) {
         for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
@@ -14,11 +18,41 @@ public struct FormData: Sendable {
         }
     }
 
+    /// The parts of a `multipart/form-data` body: those with a file name are files.
+    public init(multipart body: Data, boundary: String) throws(MIMEParts.Problem) {
+        for part in try MIMEParts.parts(of: body, boundary: boundary) {
+            guard let name = part.fieldName else { continue }
+            if part.headers["content-disposition"].flatMap({ MIMEParts.parameter("filename", in: $0) ?? MIMEParts.parameter("filename*", in: $0) }) != nil {
+                guard !part.body.isEmpty else { continue }
+                files[name, default: []].append(Attachment.Upload(fileName: part.fileName, data: part.body))
+            } else {
+                fields[name, default: []].append(String(decoding: part.body, as: UTF8.self))
+            }
+        }
+    }
+
     public init(request: Request, context: AppRequestContext) async throws {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        self.init(encoded: String(buffer: buffer))
+        self = try Self.parse(body: buffer, contentType: request.headers[.contentType])
     }
+
+    /// A body as its declared type says: multipart when it says so (a 400 when it is not), else URL-encoded.
+    static func parse(body: ByteBuffer, contentType: String?) throws -> FormData {
+        if let contentType, contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = MIMEParts.parameter("boundary", in: contentType), !boundary.isEmpty,
+                let form = try? FormData(multipart: Data(buffer: body), boundary: boundary)
+            else {
+                throw ClientError(
+                    .badRequest, Text(vi: "Dữ liệu biểu mẫu (multipart) không đọc được.", en: "The multipart form body could not be read."))
+            }
+            return form
+        }
+        return FormData(encoded: String(buffer: body))
+    }
+
+    /// Every file sent, whatever its field.
+    public var allFiles: [Attachment.Upload] { files.keys.sorted().flatMap { files[$0] ?? [] } }
 
     public subscript(name: String) -> String? { fields[name]?.first }
 

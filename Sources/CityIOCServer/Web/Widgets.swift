@@ -25,6 +25,42 @@ enum Widgets {
         "<tr><td colspan=\"\(columns)\">\(Text.nothingFound(language))</td></tr>"
     }
 
+    /// Photos as small copies that open the whole photo, videos in the browser's player, other
+    /// files (HEIC, QuickTime) as links to download. `token`: the reporter's addresses.
+    static func gallery(_ attachments: [Attachment], token: String? = nil, language: Language) -> HTML {
+        guard !attachments.isEmpty else { return "" }
+        let items: [HTML] = attachments.map { attachment in
+            let whole = AttachmentController.path(attachment, token: token)
+            let kind = attachment.mediaType.isImage ? Text(vi: "Ảnh", en: "Photo")(language) : Text(vi: "Video", en: "Video")(language)
+            if attachment.mediaType.isImage, attachment.hasThumbnail || attachment.mediaType.displayable {
+                let source = AttachmentController.path(attachment, token: token, small: attachment.hasThumbnail)
+                return "<a href=\"\(whole)\"><img src=\"\(source)\" alt=\"\(kind) \(attachment.fileName ?? "")\" loading=\"lazy\"></a>"
+            }
+            if !attachment.mediaType.isImage, attachment.mediaType.displayable {
+                return "<video controls preload=\"metadata\" src=\"\(whole)\" aria-label=\"\(kind)\"></video>"
+            }
+            let size = String(format: "%.1f MB", Double(attachment.byteCount) / 1_048_576)
+            return "<a class=\"file\" href=\"\(whole)\" download>\(kind) \(attachment.fileName ?? attachment.mediaType.fileExtension) · \(size)</a>"
+        }
+        return "<div class=\"gallery\">\(items)</div>"
+    }
+
+    /// The file field of a form that takes photos and a video, with the limits said and
+    /// checked in the browser before sending (the server checks again).
+    static func fileInput(name: String, limits: Attachment.Limits, language: Language) -> HTML {
+        let megabytes = { (bytes: Int) in bytes >> 20 }
+        let label = Text(
+            vi: "Ảnh, video (tối đa \(limits.files) tệp; ảnh đến \(megabytes(limits.imageBytes)) MB, một video đến \(megabytes(limits.videoBytes)) MB)",
+            en: "Photos, a video (up to \(limits.files) files; photos up to \(megabytes(limits.imageBytes)) MB, one video up to \(megabytes(limits.videoBytes)) MB)")
+        let tooMany = Text(vi: "Chỉ gửi được tối đa \(limits.files) tệp.", en: "At most \(limits.files) files can be sent.")
+        let tooLarge = Text(vi: "Tệp %s quá lớn.", en: "The file %s is too large.")
+        return """
+            <label>\(label(language))<input type="file" name="\(name)" multiple accept="image/jpeg,image/png,image/webp,image/heic,video/mp4,video/quicktime,video/webm" \
+            data-max-files="\(limits.files)" data-max-image="\(limits.imageBytes)" data-max-video="\(limits.videoBytes)" \
+            data-too-many="\(tooMany(language))" data-too-large="\(tooLarge(language))"></label>
+            """
+    }
+
     static func agencyOptions(_ agencies: [Agency], language: Language) -> [(String, String)] {
         agencies.map { ($0.id.rawValue, language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name) }
     }

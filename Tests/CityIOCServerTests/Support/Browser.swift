@@ -38,6 +38,16 @@ struct Browser {
         return try await send(uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// Posts a form with files, as `enctype="multipart/form-data"` does, with the page's CSRF token.
+    @discardableResult
+    mutating func post(_ uri: String, form: [String: String], files: [(field: String, name: String, data: Data)]) async throws -> TestResponse {
+        var fields = form.map { ($0.key, $0.value) }
+        if let csrf { fields.append(("_csrf", csrf)) }
+        var headers = HTTPFields()
+        headers[.contentType] = MultipartBody.contentType
+        return try await send(uri, method: .post, headers: headers, body: ByteBuffer(data: MultipartBody(fields: fields, files: files).bytes))
+    }
+
     mutating func signIn(_ username: String, password: String = Fixture.password) async throws -> TestResponse {
         try await get("/login")
         return try await post("/login", form: ["username": username, "password": password, "next": "/"])

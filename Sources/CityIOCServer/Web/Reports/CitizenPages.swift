@@ -109,7 +109,7 @@ struct CitizenPages {
             <button type="submit" class="secondary">\(t("Tiếp tục", "Continue"))</button>
             </form>
             <p class="hint">\(t("Khẩn cấp đến tính mạng: gọi 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).", "Life in danger: call 113 (police), 114 (fire), 115 (ambulance)."))</p>
-            <form class="stack panel" method="post" action="\(path)">
+            <form class="stack panel" method="post" action="\(path)" enctype="multipart/form-data">
             \(chrome.csrfField)
             <input type="hidden" name="service_code" value="\(values["service_code"] ?? "")">
             \(asked)
@@ -118,6 +118,7 @@ struct CitizenPages {
             <label>\(t("Địa chỉ", "Address"))<input name="address_string" maxlength="500" value="\(values["address_string"] ?? "")" placeholder="Số 12 Bến Đoan, phường Hồng Gai"></label>
             <label>\(t("Vĩ độ", "Latitude"))<input name="lat" inputmode="decimal" value="\(values["lat"] ?? "")"></label>
             <label>\(t("Kinh độ", "Longitude"))<input name="long" inputmode="decimal" value="\(values["long"] ?? "")"><span class="hint">\(t("Để trống nếu đã ghi địa chỉ.", "Leave empty when you gave an address."))</span></label>
+            \(Widgets.fileInput(name: "photos", limits: services.reportPolicy.attachmentLimits, language: chrome.language))
             <label>\(who.0)<input name="name" maxlength="120" value="\(values["name"] ?? "")" autocomplete="name"></label>
             <label>\(who.1)<input type="tel" name="phone" maxlength="30" value="\(values["phone"] ?? "")" autocomplete="tel"></label>
             <label>\(t("Thư điện tử (không công khai)", "Email (never published)"))<input type="email" name="email" maxlength="200" value="\(values["email"] ?? "")" autocomplete="email"></label>
@@ -134,7 +135,7 @@ struct CitizenPages {
             longitude: form.text("long"), address: form.text("address_string"), addressID: nil,
             answers: Self.localTimes(ReportIntake.answers(in: form), in: try await services.calendar.workingCalendar().timeZone),
             reporter: Report.Reporter(name: form.text("name"), phone: form.text("phone"), email: form.text("email")),
-            mediaURL: nil, channel: channel)
+            mediaURL: nil, channel: channel, files: form.files["photos"] ?? [])
     }
 
     /// The form with the category from the address (`?service_code=`) chosen.
@@ -256,11 +257,20 @@ struct CitizenPages {
                     <button class="secondary" type="submit">\(HTML.escape(t("Mở lại phản ánh", "Reopen the report")))</button></form>
                     """)
         }
+        // The reporter sees what they sent, and the answer's photos with the answer.
+        let files = try await services.attachments.attachments(of: report.id)
+        let sent = files.filter { $0.stage == .report }
+        let answered = [.published, .rated].contains(status) ? files.filter { $0.stage == .answer } : []
+        let sentPart: HTML = sent.isEmpty ? "" : "<h2>\(t("Ảnh, video bạn gửi", "Your photos and video"))</h2>\(Widgets.gallery(sent, token: token, language: chrome.language))"
+        let answeredPart: HTML =
+            answered.isEmpty ? "" : "<h2>\(t("Ảnh kết quả xử lý", "Photos of the result"))</h2>\(Widgets.gallery(answered, token: token, language: chrome.language))"
+        let gallery = HTML.join([sentPart, answeredPart])
         let rated: HTML = report.workflow.stars.map { "<p>\(t("Bạn đã đánh giá", "You rated")) \(String(repeating: "★", count: $0))</p>" } ?? ""
         let body: HTML = """
             <h1>\(t("Phản ánh", "Report")) \(report.id.rawValue)</h1>
             <div class="panel"><p><strong>\(DeskPages.statusText(status)(chrome.language))</strong></p><p>\(report.description)</p>\(rated)</div>
             \(answer)
+            \(gallery)
             \(actions)
             <h2>\(t("Diễn biến", "Timeline"))</h2>
             <div class="table-wrap"><table><tbody>\(steps)</tbody></table></div>

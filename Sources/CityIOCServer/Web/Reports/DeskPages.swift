@@ -266,6 +266,16 @@ struct DeskPages {
             ? "<tr><th>\(Text(vi: "Người phản ánh", en: "Reporter")(chrome.language))</th><td>\([report.reporter.name, report.reporter.phone, report.reporter.email].compactMap { $0 }.joined(separator: " · "))</td></tr>"
             : ""
         let answers: [HTML] = report.attributes.sorted { $0.key < $1.key }.map { "<tr><th>\($0.key)</th><td>\($0.value.joined(separator: ", "))</td></tr>" }
+        let files = try await services.attachments.attachments(of: report.id)
+        let sent = files.filter { $0.stage == .report }
+        let answered = files.filter { $0.stage == .answer }
+        let sentPart: HTML =
+            sent.isEmpty
+            ? ""
+            : "<h2>\(Text(vi: "Ảnh, video người phản ánh gửi", en: "Photos and video from the reporter")(chrome.language))</h2>\(Widgets.gallery(sent, language: chrome.language))"
+        let answeredPart: HTML =
+            answered.isEmpty ? "" : "<h2>\(Text(vi: "Ảnh kết quả xử lý", en: "Photos of the result")(chrome.language))</h2>\(Widgets.gallery(answered, language: chrome.language))"
+        let gallery = HTML.join([sentPart, answeredPart])
         let body: HTML = """
             <h1>\(Text(vi: "Phản ánh", en: "Report")(chrome.language)) \(report.id.rawValue)</h1>
             <div class="panel table-wrap"><table>
@@ -278,6 +288,7 @@ struct DeskPages {
             \(contact)
             \(answers)
             </table></div>
+            \(gallery)
             \(actions(context, chrome: chrome, report: report, service: service, agencies: agencies, suggestion: suggestion, categories: categories))
             \(duplicates)
             <h2>\(Text(vi: "Diễn biến", en: "Timeline")(chrome.language))</h2>
@@ -348,9 +359,9 @@ struct DeskPages {
         let desk = role == .admin || role == .operator
         let holder = role == .agencyStaff && context.principal.agencyID != nil && context.principal.agencyID == report.workflow.agency
         var forms: [HTML] = []
-        func form(_ event: String, _ label: Text, _ fields: HTML = "", danger: Bool = false) -> HTML {
+        func form(_ event: String, _ label: Text, _ fields: HTML = "", danger: Bool = false, files: Bool = false) -> HTML {
             """
-            <form class="filters panel" method="post" action="/reports/\(report.id.rawValue)/step">\(chrome.csrfField)<input type="hidden" name="event" value="\(event)">\(fields)<button type="submit"\(HTML(raw: danger ? " class=\"danger\"" : ""))>\(label(chrome.language))</button></form>
+            <form class="filters panel" method="post" action="/reports/\(report.id.rawValue)/step"\(HTML(raw: files ? " enctype=\"multipart/form-data\"" : ""))>\(chrome.csrfField)<input type="hidden" name="event" value="\(event)">\(fields)<button type="submit"\(HTML(raw: danger ? " class=\"danger\"" : ""))>\(label(chrome.language))</button></form>
             """
         }
         let reasonField: HTML = "<label>\(Text(vi: "Lý do", en: "Reason")(chrome.language))<input name=\"note\" required maxlength=\"4000\"></label>"
@@ -387,7 +398,10 @@ struct DeskPages {
                 forms.append(
                     form(
                         "resolve", Text(vi: "Trả lời kết quả", en: "Answer"),
-                        "<label>\(Text(vi: "Kết quả xử lý", en: "Answer")(chrome.language))<input name=\"note\" required maxlength=\"4000\"></label>"))
+                        HTML(
+                            raw: "<label>\(HTML.escape(Text(vi: "Kết quả xử lý", en: "Answer")(chrome.language)))<input name=\"note\" required maxlength=\"4000\"></label>"
+                                + Widgets.fileInput(name: "photos", limits: services.reportPolicy.attachmentLimits, language: chrome.language).raw),
+                        files: true))
             }
             if [.assigned, .accepted].contains(status) {
                 forms.append(form("return", Text(vi: "Trả lại (không thuộc thẩm quyền)", en: "Return (not ours)"), reasonField))
@@ -437,10 +451,22 @@ struct DeskPages {
         let service = try await services.catalogue.service(report.service)
         let workflow = ReportWorkflow.Context(
             actor: context.principal, now: Date(), calendar: try await services.calendar.workingCalendar(), terms: service?.terms ?? .standard)
+        // An answer may bring photos of the result: checked, written, then stored with the step.
+        var attachments: [Attachment] = []
+        if case .resolve = event, let uploads = form.files["photos"] {
+            do {
+                let checked = try ReportIntake.checked(uploads, limits: services.reportPolicy.attachmentLimits)
+                attachments = try await services.files.store(checked, report: report.id, stage: .answer, now: workflow.now)
+            } catch let refusal as ReportIntake.Refusal {
+                return try await page(context, report: report, flash: Flash(kind: .error, message: refusal.message(context.language)))
+                    .response(status: .unprocessableContent)
+            }
+        }
         let after: Report
         do {
-            (after, _) = try await services.reports.transition(report.id, event, workflow: workflow, context: context.changeContext)
+            (after, _) = try await services.reports.transition(report.id, event, workflow: workflow, attachments: attachments, context: context.changeContext)
         } catch let error as WorkflowError {
+            services.files.remove(attachments)
             let message: Text
             switch error {
             case .notAllowed: message = .forbidden
@@ -449,6 +475,9 @@ struct DeskPages {
             }
             let status: HTTPResponse.Status = if case .notAllowed = error { .forbidden } else { .unprocessableContent }
             return try await page(context, report: report, flash: Flash(kind: .error, message: message(context.language))).response(status: status)
+        } catch {
+            services.files.remove(attachments)
+            throw error
         }
         // An agency that returned a report no longer sees it: back to the inbox.
         let stillVisible = AccessPolicy.scope(for: context.principal) == .all || AccessPolicy.canRead(context.principal, ownedBy: after.workflow.agency)

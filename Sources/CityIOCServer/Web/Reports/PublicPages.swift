@@ -104,6 +104,9 @@ struct PublicPages {
         let ward = try await report.wardCode.asyncMap { try await services.organisation.area($0) } ?? nil
         let holder = try await report.workflow.agency.asyncMap { try await services.organisation.agency($0) } ?? nil
         let answeredAt = report.workflow.steps.last { $0.status == .published }?.at
+        // The answer's photos only: what the reporter sent stays with the city's staff.
+        let photos = try await services.attachments.attachments(of: report.id).filter { AccessPolicy.canSee($0, of: report, by: .anonymous) }
+        let gallery: HTML = photos.isEmpty ? "" : "<h2>\(t("Ảnh kết quả xử lý", "Photos of the result"))</h2>\(Widgets.gallery(photos, language: language))"
         let body: HTML = """
             <h1>\(t("Phản ánh", "Report")) \(report.id.rawValue)</h1>
             <div class="panel table-wrap"><table>
@@ -116,6 +119,7 @@ struct PublicPages {
             <tr><th>\(t("Công khai lúc", "Published"))</th><td>\(chrome.format.dateTime(answeredAt))</td></tr>
             <tr><th>\(t("Đánh giá của người dân", "The reporter's rating"))</th><td>\(report.workflow.stars.map { String(repeating: "★", count: $0) } ?? "—")</td></tr>
             </table></div>
+            \(gallery)
             <p><a href="/published">← \(t("Các phản ánh đã trả lời", "All answered reports"))</a></p>
             """
         return Layout(chrome: chrome, title: report.id.rawValue, flash: nil, body: body).render()
