@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Secret that messaging platforms sign webhooks with (env CITYIOC_MESSAGING_SECRET; the channel is off without it).")
     var messagingSecret: String?
 
+    @Option(name: .long, help: "The Zalo Official Account's secret key, which Zalo signs its webhooks with (env CITYIOC_ZALO_SECRET; the Zalo channel is off without it).")
+    var zaloSecret: String?
+
     @Option(name: .long, help: "URL of the e-mail/SMS gateway that notifications are posted to as JSON (env CITYIOC_NOTIFY_WEBHOOK).")
     var notifyWebhook: String?
 
@@ -71,7 +74,8 @@ struct Serve: AsyncParsableCommand {
                 database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(secureCookies: secure),
                 reports: ReportPolicy(
                     reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
-                    messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET"), attachmentLimits: limits),
+                    messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET"),
+                    zaloSecret: self.zaloSecret ?? Environment.value("CITYIOC_ZALO_SECRET"), attachmentLimits: limits),
                 attachmentsFolder: storage.attachmentsFolder(attachments))
         }
         if let library = services.thumbnailLibrary {

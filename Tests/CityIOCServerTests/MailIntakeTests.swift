@@ -148,7 +148,7 @@ import Testing
 
             let facebook = """
                 {"object": "page", "entry": [{"messaging": [
-                  {"sender": {"id": "1"}, "message": {"text": "Rác để ngoài đường"}},
+                  {"sender": {"id": "1"}, "message": {"mid": "m.1", "text": "Rác để ngoài đường"}},
                   {"sender": {"id": "2"}, "message": {"text": "Cây đổ", "attachments": [{"type": "location", "payload": {"coordinates": {"lat": 20.9485, "long": 107.0462}}}]}},
                   {"sender": {"id": "3"}, "delivery": {}}
                 ]}]}
@@ -157,6 +157,55 @@ import Testing
             #expect(fromFacebook.status == .created)
             #expect((try fromFacebook.json()["reportIds"] as? [String])?.count == 2)
             #expect(try await services.reports.reports(ReportQuery()).filter { $0.channel == .messaging }.count == 3)
+            // Messenger redelivers an event it saw no answer to: the message with an id is not taken twice.
+            let redelivered = try await post("facebook", facebook, headers: Self.signed(facebook, secret: "bí mật chung"))
+            #expect((try redelivered.json()["reportIds"] as? [String])?.count == 2)
+            #expect(try await services.reports.reports(ReportQuery()).filter { $0.channel == .messaging }.count == 4)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func zaloSignsItsOwnWayAndARedeliveryIsNotASecondReport(engine: TestEngine) async throws {
+        try await withApp(engine, policy: ReportPolicy(messagingSecret: "fb", zaloSecret: "khoá OA")) { services, client in
+            try await services.catalogue.saveService(Service(code: "khac", name: "Vấn đề khác", nameEn: "Something else", group: "Khác"), context: system)
+            func post(_ body: String, secret: String) async throws -> TestResponse {
+                let event = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+                let signed = "\(event["app_id"] ?? "")\(body)\(event["timestamp"] ?? "")\(secret)"
+                let mac = SHA256.hash(data: Data(signed.utf8)).map { String(format: "%02x", $0) }.joined()
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json"
+                headers[HTTPField.Name("X-ZEvent-Signature")!] = "mac=\(mac)"
+                return try await client.execute(uri: "/api/v1/intake/messaging/zalo", method: .post, headers: headers, body: ByteBuffer(string: body))
+            }
+            let located = """
+                {"app_id": "3608465", "event_name": "user_send_location", "timestamp": "1763800000000", "sender": {"id": "246"},
+                 "message": {"msg_id": "zmsg-1", "text": "Cột điện nghiêng sắp đổ", "attachments": [
+                   {"type": "location", "payload": {"coordinates": {"latitude": "20.9485", "longitude": "107.0462"}}}]}}
+                """
+            #expect(try await post(located, secret: "đoán sai").status == .unauthorized)
+            #expect(try await services.reports.reports(ReportQuery()).isEmpty)
+            let taken = try await post(located, secret: "khoá OA")
+            #expect(taken.status == .created)
+            let id = try #require((try taken.json()["reportIds"] as? [String])?.first)
+            let report = try #require(try await services.reports.report(Report.ID(id)))
+            #expect(report.channel == .messaging && report.latitude == 20.9485 && report.wardCode != nil)
+            // Zalo delivers again when the answer is slow: the same report, not a second one.
+            let again = try await post(located, secret: "khoá OA")
+            #expect(try again.json()["reportIds"] as? [String] == [id])
+            #expect(try await services.reports.reports(ReportQuery()).count == 1)
+
+            let photo = """
+                {"app_id": "3608465", "event_name": "user_send_image", "timestamp": "1763800001000",
+                 "message": {"msg_id": "zmsg-2", "attachments": [{"type": "image", "payload": {"url": "https://photo.zdn.vn/a.jpg", "thumbnail": "https://photo.zdn.vn/t.jpg"}}]}}
+                """
+            let photoID = try #require((try await post(photo, secret: "khoá OA").json()["reportIds"] as? [String])?.first)
+            #expect(try await services.reports.report(Report.ID(photoID))?.mediaURL == "https://photo.zdn.vn/a.jpg")
+            let follow = #"{"app_id": "3608465", "event_name": "follow", "timestamp": "1763800002000", "follower": {"id": "246"}}"#
+            let followed = try await post(follow, secret: "khoá OA")
+            let ignored = try followed.json()["reportIds"] as? [String]
+            #expect(followed.status == .ok && ignored?.isEmpty == true)
+            #expect(try await post("not json", secret: "khoá OA").status == .badRequest)
+            #expect(try await services.reports.reports(ReportQuery()).count == 2)
         }
     }
 

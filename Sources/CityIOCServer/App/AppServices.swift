@@ -15,6 +15,7 @@ public struct AppServices: Sendable {
     public let intakeLimits: any IntakeLimitStore
     public let outbox: any OutboxStore
     public let attachments: any AttachmentStore
+    public let messages: any MessageLedger
     /// Where attachments' bytes are kept, and their small copies made.
     let files: AttachmentFiles
     public let hasher: PasswordHasher
@@ -42,6 +43,7 @@ public struct AppServices: Sendable {
         self.intakeLimits = store
         self.outbox = store
         self.attachments = store
+        self.messages = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()
@@ -65,13 +67,16 @@ public struct ReportPolicy: Sendable {
     public var trustProxy: Bool
     /// The secret messaging platforms sign their webhooks with; the channel is off without it.
     public var messagingSecret: String?
+    /// The OA secret key Zalo signs its webhooks with; the Zalo channel is off without it.
+    public var zaloSecret: String?
     /// How many photos and videos a report or an answer may carry, and how large.
     public var attachmentLimits: Attachment.Limits
 
     public init(
         reopenWithinDays: Int = 7, publicReportsPerHour: Int = 10, trustProxy: Bool = false, messagingSecret: String? = nil,
-        attachmentLimits: Attachment.Limits = Attachment.Limits()
+        zaloSecret: String? = nil, attachmentLimits: Attachment.Limits = Attachment.Limits()
     ) {
+        self.zaloSecret = zaloSecret
         self.reopenWithinDays = reopenWithinDays
         self.publicReportsPerHour = publicReportsPerHour
         self.trustProxy = trustProxy

@@ -48,6 +48,8 @@ public struct PeriodicJob: ServiceLifecycle.Service {
             PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() },
             PeriodicJob(name: "intake-limits", every: .seconds(600), logger: logger) {
                 try await services.intakeLimits.sweepIntakeLimits(before: Date().addingTimeInterval(-86400))
+                // Platforms redeliver for hours, not weeks (Zalo: 12 hours).
+                try await services.messages.sweepMessages(before: Date().addingTimeInterval(-7 * 86400))
             },
         ]
         if let transport {

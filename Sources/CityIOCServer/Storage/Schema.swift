@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments,
+        attachments, intakeMessages,
     ]
 
     static let organisation = Migration(
@@ -246,5 +246,21 @@ public enum Schema {
                 media_type TEXT NOT NULL, byte_count BIGINT NOT NULL, sha256 TEXT NOT NULL, width INTEGER, height INTEGER,
                 file_name TEXT, has_thumbnail BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL);
             CREATE INDEX attachments_report ON attachments(report_id);
+            """)
+
+    /// Chat messages already taken as reports, so a platform's repeated delivery is not a second report.
+    static let intakeMessages = Migration(
+        version: 12, name: "messaging deliveries",
+        sqlite: """
+            CREATE TABLE intake_messages (
+                platform TEXT NOT NULL, message_id TEXT NOT NULL, report_id TEXT, received_at TEXT NOT NULL,
+                PRIMARY KEY (platform, message_id));
+            CREATE INDEX intake_messages_received ON intake_messages(received_at);
+            """,
+        postgres: """
+            CREATE TABLE intake_messages (
+                platform TEXT NOT NULL, message_id TEXT NOT NULL, report_id TEXT, received_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (platform, message_id));
+            CREATE INDEX intake_messages_received ON intake_messages(received_at);
             """)
 }
