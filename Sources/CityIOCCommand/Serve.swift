@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The Zalo Official Account's secret key, which Zalo signs its webhooks with (env CITYIOC_ZALO_SECRET; the Zalo channel is off without it).")
     var zaloSecret: String?
 
+    @Option(name: .long, help: "Folder a mail program leaves citizens' e-mails in, one file each, or a Maildir (env CITYIOC_MAIL_DROP).")
+    var mailDrop: String?
+
     @Option(name: .long, help: "URL of the e-mail/SMS gateway that notifications are posted to as JSON (env CITYIOC_NOTIFY_WEBHOOK).")
     var notifyWebhook: String?
 
@@ -94,7 +97,11 @@ struct Serve: AsyncParsableCommand {
         } else {
             logger.notice("no --notify-webhook: notifications wait in the outbox (/admin/outbox)")
         }
-        companions += PeriodicJob.standard(services: services, logger: logger, transport: transport)
+        var drop: MailDrop?
+        if let folder = self.mailDrop ?? Environment.value("CITYIOC_MAIL_DROP"), !folder.isEmpty {
+            drop = try Failure.guarding { try MailDrop(folder: folder, services: services, logger: logger) }
+        }
+        companions += PeriodicJob.standard(services: services, logger: logger, transport: transport, mailDrop: drop)
         let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         let app = buildApplication(
             settings: ServerSettings(host: host, port: port), services: services, logger: logger, companions: companions

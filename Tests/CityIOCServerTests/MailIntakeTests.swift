@@ -113,6 +113,45 @@ import Testing
             #expect(try Data(contentsOf: services.files.url(kept[0].id)) == photo)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aDropFolderIsReadOnceAndEachMessageFiled(engine: TestEngine) async throws {
+        try await withApp(engine) { services, _ in
+            try await services.catalogue.saveService(Service(code: "khac", name: "Vấn đề khác", nameEn: "Something else", group: "Khác"), context: system)
+            let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "cityioc-drop-\(UUID().uuidString)", isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let drop = try MailDrop(folder: folder.path, services: services, logger: testLogger)
+            let message = "From: d@example.vn\nMessage-ID: <abc-1@example.vn>\nSubject: Ồn ào\n\nHát karaoke đến 2 giờ sáng\n"
+            // given a good message, one that is no message, a file still being written, and a Maildir one
+            try Data(message.utf8).write(to: folder.appendingPathComponent("1.eml"))
+            try Data("\n\n".utf8).write(to: folder.appendingPathComponent("2.eml"))
+            try Data("From: half".utf8).write(to: folder.appendingPathComponent(".3.eml.part"))
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("new"), withIntermediateDirectories: true)
+            try Data("From: e@example.vn\nSubject: Rác\n\nRác đầu ngõ\n".utf8).write(to: folder.appendingPathComponent("new/1763.M1.host"))
+
+            // when the folder is swept
+            let first = try await drop.sweep()
+
+            // then two reports, one refusal filed with its reason, the unfinished file untouched
+            #expect(first.taken == 2 && first.failed == 1)
+            let reports = try await services.reports.reports(ReportQuery())
+            #expect(reports.count == 2 && reports.allSatisfy { $0.channel == .email })
+            #expect(reports.contains { $0.reporter.email == "d@example.vn" })
+            let done = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("done").path)
+            #expect(Set(done) == ["1.eml", "1763.M1.host"])
+            let why = try String(contentsOf: folder.appendingPathComponent("failed/2.eml.why.txt"), encoding: .utf8)
+            #expect(why.contains("no headers"))
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".3.eml.part").path))
+            #expect(try await drop.sweep() == (0, 0))
+
+            // the same message dropped again (a mail program that fetched twice) is not a second report
+            try Data(message.utf8).write(to: folder.appendingPathComponent("1-again.eml"))
+            #expect(try await drop.sweep().taken == 1)
+            #expect(try await services.reports.reports(ReportQuery()).count == 2)
+            let audit = try await services.audit.auditEntries(AuditFilter(action: "report.create"))
+            #expect(audit.count == 2 && audit.allSatisfy { $0.actorName == "system:mail-drop" })
+        }
+    }
 }
 
 @Suite struct MessagingIntakeTests {

@@ -43,7 +43,9 @@ public struct PeriodicJob: ServiceLifecycle.Service {
     /// The jobs every `cityioc serve` runs.
     /// Notifications are delivered only with a `transport` (a gateway's webhook); without one
     /// they wait in the outbox, where admins see them.
-    public static func standard(services: AppServices, logger: Logger, transport: (any MessageTransport)? = nil) -> [PeriodicJob] {
+    public static func standard(
+        services: AppServices, logger: Logger, transport: (any MessageTransport)? = nil, mailDrop: MailDrop? = nil
+    ) -> [PeriodicJob] {
         var jobs = [
             PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() },
             PeriodicJob(name: "intake-limits", every: .seconds(600), logger: logger) {
@@ -52,6 +54,9 @@ public struct PeriodicJob: ServiceLifecycle.Service {
                 try await services.messages.sweepMessages(before: Date().addingTimeInterval(-7 * 86400))
             },
         ]
+        if let mailDrop {
+            jobs.append(PeriodicJob(name: "mail-drop", every: .seconds(10), logger: logger) { try await mailDrop.sweep() })
+        }
         if let transport {
             jobs.append(
                 PeriodicJob(name: "reminders", every: .seconds(300), logger: logger) {
