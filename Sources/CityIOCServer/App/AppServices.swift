@@ -16,6 +16,7 @@ public struct AppServices: Sendable {
     public let outbox: any OutboxStore
     public let attachments: any AttachmentStore
     public let messages: any MessageLedger
+    public let boundaries: any BoundaryStore
     /// Where attachments' bytes are kept, and their small copies made.
     let files: AttachmentFiles
     public let hasher: PasswordHasher
@@ -44,6 +45,7 @@ public struct AppServices: Sendable {
         self.outbox = store
         self.attachments = store
         self.messages = store
+        self.boundaries = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

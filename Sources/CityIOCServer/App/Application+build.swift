@@ -27,6 +27,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     OperationsController(services: services).register(on: router)
     SessionController(services: services).register(on: router)
     HomeController(services: services).register(on: router)
+    BoundaryPages(services: services).register(on: router)
     AreaPages(services: services).register(on: router)
     AgencyPages(services: services).register(on: router)
     UserPages(services: services).register(on: router)

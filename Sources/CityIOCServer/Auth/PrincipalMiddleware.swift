@@ -19,7 +19,8 @@ struct PrincipalMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: any AccountStore
     let sessions: SessionPolicy
-    /// The largest body that carries files: a form with photos, an e-mail with attachments.
+    /// The largest body that carries files: a form with photos, an e-mail with attachments, a
+    /// GeoJSON file of ward outlines.
     let uploadLimit: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -27,7 +28,9 @@ struct PrincipalMiddleware: RouterMiddleware {
         var request = request
         let now = Date()
         let unsafe = ![.get, .head, .options].contains(request.method)
-        if let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("multipart/form-data") || type.hasPrefix("message/rfc822") {
+        if let type = request.headers[.contentType]?.lowercased(),
+            type.hasPrefix("multipart/form-data") || type.hasPrefix("message/rfc822") || type.hasPrefix("application/geo+json")
+        {
             // Base64 in e-mail makes files a third larger.
             context.maxUploadSize = type.hasPrefix("message/") ? uploadLimit / 3 * 4 : uploadLimit
         }

@@ -83,7 +83,11 @@ struct ReportIntake: Sendable {
             }
             ward = area.code
         } else if let latitude, let longitude {
-            ward = NearestArea.find(latitude: latitude, longitude: longitude, in: try await services.organisation.areas(AreaQuery()))?.code
+            // The outline that holds the point when outlines are loaded, else the nearest centre.
+            ward = try await services.boundaries.area(containingLatitude: latitude, longitude: longitude)
+            if ward == nil {
+                ward = NearestArea.find(latitude: latitude, longitude: longitude, in: try await services.organisation.areas(AreaQuery()))?.code
+            }
         }
         // An id is the day and six random characters (some 900 million a day): on the rare
         // clash with an existing one, the report is stored under a new id instead of failing.

@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments, intakeMessages,
+        attachments, intakeMessages, areaBoundaries,
     ]
 
     static let organisation = Migration(
@@ -262,5 +262,22 @@ public enum Schema {
                 platform TEXT NOT NULL, message_id TEXT NOT NULL, report_id TEXT, received_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (platform, message_id));
             CREATE INDEX intake_messages_received ON intake_messages(received_at);
+            """)
+
+    /// Wards' outlines (GeoJSON rings as JSON) with their bounding boxes, to find a point's ward.
+    static let areaBoundaries = Migration(
+        version: 13, name: "area boundaries",
+        sqlite: """
+            CREATE TABLE area_boundaries (
+                area_code TEXT PRIMARY KEY REFERENCES areas(code), south REAL NOT NULL, west REAL NOT NULL,
+                north REAL NOT NULL, east REAL NOT NULL, points INTEGER NOT NULL, geometry TEXT NOT NULL, updated_at TEXT NOT NULL);
+            CREATE INDEX area_boundaries_box ON area_boundaries(south, north);
+            """,
+        postgres: """
+            CREATE TABLE area_boundaries (
+                area_code TEXT PRIMARY KEY REFERENCES areas(code), south DOUBLE PRECISION NOT NULL, west DOUBLE PRECISION NOT NULL,
+                north DOUBLE PRECISION NOT NULL, east DOUBLE PRECISION NOT NULL, points INTEGER NOT NULL, geometry TEXT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL);
+            CREATE INDEX area_boundaries_box ON area_boundaries(south, north);
             """)
 }

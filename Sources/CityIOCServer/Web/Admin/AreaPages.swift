@@ -35,7 +35,8 @@ struct AreaPages {
         let levels = Area.Level.allCases.map { ($0.rawValue, $0.title(chrome.language)) }
         let addButton: HTML =
             AccessPolicy.allows(context.principal, .manageOrganisation)
-            ? "<a class=\"button\" href=\"/admin/areas/new\">\(chrome.t(.newArea))</a>" : ""
+            ? "<a class=\"button secondary\" href=\"/admin/areas/boundaries\">\(Text(vi: "Ranh giới", en: "Outlines")(chrome.language))</a> <a class=\"button\" href=\"/admin/areas/new\">\(chrome.t(.newArea))</a>"
+            : ""
         let body: HTML = """
             <div class="toolbar"><h1>\(chrome.t(.areas))</h1>\(addButton)</div>
             <form class="filters" method="get" action="/admin/areas" role="search">
