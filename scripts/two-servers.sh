@@ -64,6 +64,16 @@ curl -s -o /dev/null -X PUT "http://127.0.0.1:$A/api/v1/areas/22" -H "Authorizat
   -H 'Content-Type: application/json' -d '{"name":"Tỉnh Quảng Ninh","level":"province"}'
 check "a change on A is read on B" "$(curl -s http://127.0.0.1:$B/api/v1/areas/22 | grep -o '"name":"[^"]*"')" '"name":"Tỉnh Quảng Ninh"'
 check "and audited once" "$(curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$B/api/v1/audit?action=area.create" | grep -o '"count":[0-9]*')" '"count":1'
+# B now holds the areas in its reference cache; a rename on A must reach it within a second
+# (the cache checks the newest audit id of each kind every quarter second).
+curl -s -o /dev/null -X PUT "http://127.0.0.1:$A/api/v1/areas/22" -H "Authorization: Bearer $KEY" \
+  -H 'Content-Type: application/json' -d '{"name":"Tỉnh Quảng Ninh (đổi tên)","level":"province"}'
+seen=no
+for _ in $(seq 1 20); do
+  if curl -s "http://127.0.0.1:$B/api/v1/areas/22" | grep -q 'đổi tên'; then seen=yes; break; fi
+  sleep 0.05
+done
+check "a rename on A reaches B's cache within a second" "$seen" "yes"
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -250,8 +250,10 @@ extension CityStore: AccountStore {
     }
 
     public func apiKey(secretHash: String) async throws -> ApiKey? {
-        try await database.query(SQL("SELECT \(Self.keyColumns) FROM api_keys WHERE secret_hash = ?", [.text(secretHash)]))
-            .first.map(Self.apiKey)
+        try await cache.key(hash: secretHash, database: database) {
+            try await database.query(SQL("SELECT \(Self.keyColumns) FROM api_keys WHERE secret_hash = ?", [.text(secretHash)]))
+                .first.map(Self.apiKey)
+        }
     }
 
     public func apiKeys() async throws -> [ApiKey] {
@@ -281,6 +283,7 @@ extension CityStore: AccountStore {
                     statements: [SQL("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.date(now), .text(id.rawValue)])],
                     audit: nil, result: ())
             }, context: ChangeContext(principal: .system("apikey"), now: now))
+        cache.touched(id, at: now)
     }
 
     // MARK: Rows

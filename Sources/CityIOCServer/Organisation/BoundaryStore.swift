@@ -42,6 +42,11 @@ extension CityStore: BoundaryStore {
     }
 
     public func area(containingLatitude latitude: Double, longitude: Double) async throws -> Area.Code? {
+        // Most cities start without outlines: then no query at all.
+        let outlined = try await cache.value(\.outlined, database: database) {
+            try await !database.query(SQL("SELECT area_code FROM area_boundaries LIMIT 1")).isEmpty
+        }
+        guard outlined else { return nil }
         let rows = try await database.query(
             SQL(
                 """

@@ -6,6 +6,11 @@ extension CityStore: OrganisationStore {
     static let agencyColumns = "id, name, name_en, kind, area_code, email, phone, active"
 
     public func areas(_ query: AreaQuery) async throws -> [Area] {
+        // The whole list (the ward lookup, selects on many pages) comes from the cache.
+        if query.parent == nil, query.level == nil, query.text.nonBlank == nil {
+            let all = try await allAreas()
+            return query.includeInactive ? all : all.filter(\.active)
+        }
         var sql = SQL("SELECT \(Self.areaColumns) FROM areas WHERE 1 = 1")
         if let parent = query.parent { sql.append(" AND parent_code = ?", .text(parent.rawValue)) }
         if let level = query.level { sql.append(" AND level = ?", .text(level.rawValue)) }
@@ -18,8 +23,13 @@ extension CityStore: OrganisationStore {
     }
 
     public func area(_ code: Area.Code) async throws -> Area? {
-        try await database.query(SQL("SELECT \(Self.areaColumns) FROM areas WHERE code = ?", [.text(code.rawValue)]))
-            .first.map(Self.area)
+        try await allAreas().first { $0.code == code }
+    }
+
+    func allAreas() async throws -> [Area] {
+        try await cache.value(\.areas, database: database) {
+            try await database.query(SQL("SELECT \(Self.areaColumns) FROM areas ORDER BY code")).map(Self.area)
+        }
     }
 
     public func saveArea(_ area: Area, context: ChangeContext) async throws {

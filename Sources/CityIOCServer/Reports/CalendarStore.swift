@@ -10,16 +10,21 @@ public protocol CalendarStore: Sendable {
     func saveCalendarDay(_ day: CalendarDay, context: ChangeContext) async throws
     /// Removes the exception on that day (it becomes an ordinary day again); audited.
     func deleteCalendarDay(_ day: CivilDay, context: ChangeContext) async throws
+    /// The calendar deadlines are counted on, with every stored exception.
+    func workingCalendar() async throws -> WorkingCalendar
 }
 
 extension CalendarStore {
-    /// The calendar deadlines are counted on, with every stored exception.
     public func workingCalendar() async throws -> WorkingCalendar {
         WorkingCalendar(days: try await calendarDays(year: nil))
     }
 }
 
 extension CityStore: CalendarStore {
+    public func workingCalendar() async throws -> WorkingCalendar {
+        try await cache.value(\.calendar, database: database) { WorkingCalendar(days: try await calendarDays(year: nil)) }
+    }
+
     public func calendarDays(year: Int?) async throws -> [CalendarDay] {
         var sql = SQL("SELECT day, kind, name FROM calendar_days")
         if let year { sql.append(" WHERE day LIKE ?", .text(String(format: "%04d-%%", year))) }

@@ -16,15 +16,14 @@ extension CityStore: ServiceCatalogStore {
         """
 
     public func services(includeInactive: Bool) async throws -> [Service] {
-        var sql = SQL("SELECT \(Self.serviceColumns) FROM services")
-        if !includeInactive { sql.append(" WHERE active = ?", .bool(true)) }
-        sql.append(" ORDER BY service_group, name")
-        return try await database.query(sql).map(Self.service)
+        let all = try await cache.value(\.services, database: database) {
+            try await database.query(SQL("SELECT \(Self.serviceColumns) FROM services ORDER BY service_group, name")).map(Self.service)
+        }
+        return includeInactive ? all : all.filter(\.active)
     }
 
     public func service(_ code: Service.Code) async throws -> Service? {
-        try await database.query(SQL("SELECT \(Self.serviceColumns) FROM services WHERE code = ?", [.text(code.rawValue)]))
-            .first.map(Self.service)
+        try await services(includeInactive: true).first { $0.code == code }
     }
 
     public func saveService(_ service: Service, context: ChangeContext) async throws {

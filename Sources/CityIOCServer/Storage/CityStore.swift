@@ -6,9 +6,13 @@ import Foundation
 /// protocols only.
 public struct CityStore: Sendable {
     public let database: any SQLDatabase
+    /// Categories, areas, the calendar and keys, read once and dropped on change.
+    let cache: ReferenceCache
 
     public init(database: any SQLDatabase) {
-        self.database = database
+        let cache = ReferenceCache()
+        self.cache = cache
+        self.database = InvalidatingDatabase(base: database, cache: cache)
     }
 
     public func migrate() async throws -> MigrationReport {

@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments, intakeMessages, areaBoundaries,
+        attachments, intakeMessages, areaBoundaries, auditByKind,
     ]
 
     static let organisation = Migration(
@@ -279,5 +279,13 @@ public enum Schema {
                 north DOUBLE PRECISION NOT NULL, east DOUBLE PRECISION NOT NULL, points INTEGER NOT NULL, geometry TEXT NOT NULL,
                 updated_at TIMESTAMPTZ NOT NULL);
             CREATE INDEX area_boundaries_box ON area_boundaries(south, north);
+            """)
+
+    /// The newest audit entry of a kind in one index probe: how each server's `ReferenceCache`
+    /// learns that categories, areas, the calendar or keys changed.
+    static let auditByKind = Migration(
+        version: 14, name: "audit entries by kind",
+        both: """
+            CREATE INDEX audit_kind_id ON audit_log(entity_type, id);
             """)
 }

@@ -1,0 +1,53 @@
+import CityIOCDomain
+import Foundation
+import Testing
+
+@testable import CityIOCServer
+
+@Suite struct ReferenceCacheTests {
+    /// Two servers on one database are two stores, each with its own cache.
+    @Test(arguments: TestEngine.all)
+    func aChangeIsSeenAtOnceHereAndSoonOnAnotherServer(engine: TestEngine) async throws {
+        try await withDatabase(engine) { database in
+            let services = try AppServices(database: database, hasher: testHasher, sessions: SessionPolicy())
+            try await Fixture.seed(services)
+            let here = try #require(services.catalogue as? CityStore)
+            let there = CityStore(database: database)
+            try await here.saveService(Open311CatalogueTests.pothole, context: system)
+            #expect(try await there.service("o-ga")?.active == true)  // read, so now cached there
+
+            // when the category is switched off here
+            var off = Open311CatalogueTests.pothole
+            off.active = false
+            try await here.saveService(off, context: system)
+
+            // then this server knows at once, the other within its check interval
+            #expect(try await here.service("o-ga")?.active == false)
+            try await Task.sleep(for: .milliseconds(Int(there.cache.checkEvery * 1000) + 100))
+            #expect(try await there.service("o-ga")?.active == false)
+            #expect(try await there.services(includeInactive: false).isEmpty)
+
+            // the same for areas, the calendar and keys
+            _ = try await there.area("22")
+            try await here.saveArea(Area(code: "22", name: "Quảng Ninh (tên mới)", level: .province, parentCode: nil), context: system)
+            _ = try await there.workingCalendar()
+            try await here.saveCalendarDay(CalendarDay(day: try #require(CivilDay("2030-01-01")), kind: .holiday, name: "Tết Dương lịch"), context: system)
+            try await Task.sleep(for: .milliseconds(Int(there.cache.checkEvery * 1000) + 100))
+            #expect(try await there.area("22")?.name == "Quảng Ninh (tên mới)")
+            #expect(try await there.workingCalendar().isWorkingDay(try #require(CivilDay("2030-01-01"))) == false)
+        }
+    }
+}
+
+@Suite struct FormDecodingTests {
+    @Test func urlEncodedFieldsDecodeAsBrowsersSendThem() {
+        let form = FormData(encoded: "description=%E1%BB%94+g%C3%A0+l%E1%BB%9Bn&a=1%2B1%3D2&bad=100%&odd=%zz&empty=&x=%41%62&flag")
+        #expect(form["description"] == "Ổ gà lớn")
+        #expect(form["a"] == "1+1=2")
+        #expect(form["bad"] == "100%")
+        #expect(form["odd"] == "%zz")
+        #expect(form["empty"] == "")
+        #expect(form["x"] == "Ab")
+        #expect(form["flag"] == "")
+    }
+}
