@@ -51,3 +51,22 @@ import Testing
         #expect(form["flag"] == "")
     }
 }
+
+@Suite struct SecretEncodingTests {
+    @Test func tokensAreBase64URLWithoutPadding() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Secret.base64URL(bytes) == expected)
+        }
+        #expect(Secret.token(bytes: 18).count == 24 && Secret.token().count == 43)
+    }
+
+    @Test func numbersArePaddedAsPrintfWould() {
+        for (value, width) in [(7, 2), (2026, 4), (0, 2), (123, 2), (-5, 3), (45, 5)] {
+            #expect(value.zeroPadded(width) == String(format: "%0\(width)d", value))
+        }
+    }
+}

@@ -72,7 +72,7 @@ public struct Report: Sendable, Equatable, Codable {
         let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
         var generator = SystemRandomNumberGenerator()
         let suffix = String((0..<6).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-        return ID(String(format: "%04d%02d%02d-", day.year, day.month, day.day) + suffix)
+        return ID(day.year.zeroPadded(4) + day.month.zeroPadded(2) + day.day.zeroPadded(2) + "-" + suffix)
     }
 }
 

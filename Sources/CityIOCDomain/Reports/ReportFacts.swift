@@ -146,7 +146,7 @@ public struct ReportFacts: Sendable, Equatable {
         stars = status == .rated ? flow.stars : nil
     }
 
-    public var month: String { String(format: "%04d-%02d", day.year, day.month) }
+    public var month: String { "\(day.year.zeroPadded(4))-\(day.month.zeroPadded(2))" }
 
     /// The counters this report adds to (one, or its minutes for the sums).
     public var contributions: [Key: Int] {

@@ -20,7 +20,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(_ day: CivilDay) { self.init(day.year, day.month) }
 
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String { "\(year.zeroPadded(4))-\(month.zeroPadded(2))" }
     public var firstDay: CivilDay { CivilDay(year, month, 1) }
     public var lastDay: CivilDay {
         let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

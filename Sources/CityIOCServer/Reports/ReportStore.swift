@@ -93,24 +93,38 @@ public struct ReportQuery: Sendable, Equatable {
     }
 }
 
-/// A new report as the audit log keeps it: without the reporter, with what was attached.
+/// A new report as the audit log keeps it: what was reported, where and how, and what came with
+/// it; not the reporter (name, phone, e-mail), and not the workflow, whose first step is the
+/// entry's own actor and time.
 private struct AuditedReport: Encodable {
-    var report: Report
-    var attachments: [Attachment]
+    var id: String
+    var service: String
+    var description: String
+    var address: String?
+    var addressID: String?
+    var ward: String?
+    var latitude: Double?
+    var longitude: Double?
+    var channel: String
+    var priority: String
+    var attributes: [String: [String]]
+    var mediaURL: String?
+    var attachments: [String]?
 
-    func encode(to encoder: any Encoder) throws {
-        try report.encode(to: encoder)
-        if !attachments.isEmpty {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(attachments, forKey: Key(stringValue: "attachments"))
-        }
-    }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    init(_ report: Report, attachments: [Attachment]) {
+        id = report.id.rawValue
+        service = report.service.rawValue
+        description = report.description
+        address = report.address
+        addressID = report.addressID
+        ward = report.wardCode?.rawValue
+        latitude = report.latitude
+        longitude = report.longitude
+        channel = report.channel.rawValue
+        priority = report.workflow.priority.rawValue
+        attributes = report.attributes
+        mediaURL = report.mediaURL
+        self.attachments = attachments.isEmpty ? nil : attachments.map { "\($0.id.rawValue) \($0.mediaType.rawValue)" }
     }
 }
 
@@ -151,10 +165,7 @@ extension CityStore: ReportStore {
         _ report: Report, tokenHash: String, calendar: WorkingCalendar, attachments: [Attachment], context: ChangeContext
     ) async throws {
         let insert = Self.insertReports([try Self.insertValues(report, tokenHash: tokenHash, encoder: Self.reportEncoder())])
-        // The audit log keeps the report, not the reporter's name, phone or email.
-        var redacted = report
-        redacted.reporter = Report.Reporter()
-        let after = Self.snapshot(AuditedReport(report: redacted, attachments: attachments))
+        let after = Self.snapshot(AuditedReport(report, attachments: attachments))
         let counted = Self.statisticsDelta(ReportFacts.delta(from: nil, to: ReportFacts(report, calendar: calendar)))
         try await database.perform(
             Mutation { _ in
