@@ -64,6 +64,15 @@ import Testing
         #expect(Secret.token(bytes: 18).count == 24 && Secret.token().count == 43)
     }
 
+    @Test func timestampsAreWrittenExactlyAsFoundationWritesThem() {
+        var generator = SystemRandomNumberGenerator()
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.999), Date(timeIntervalSince1970: 4_102_444_799.9995)]
+        dates += (0..<2000).map { _ in Date(timeIntervalSince1970: Double.random(in: 0...4_102_444_800, using: &generator)) }
+        dates += (0..<2000).map { _ in Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &generator)) / 1000) }
+        for date in dates { #expect(SQLTimestamp.format(date) == date.formatted(style), "\(date.timeIntervalSince1970)") }
+    }
+
     @Test func numbersArePaddedAsPrintfWould() {
         for (value, width) in [(7, 2), (2026, 4), (0, 2), (123, 2), (-5, 3), (45, 5)] {
             #expect(value.zeroPadded(width) == String(format: "%0\(width)d", value))

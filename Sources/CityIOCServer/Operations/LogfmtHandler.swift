@@ -25,7 +25,7 @@ public struct LogfmtHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         if let error = event.error { merged["error"] = "\(error)" }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            let name = key == "hb.request.id" ? "request_id" : key.replacingOccurrences(of: ".", with: "_")
+            let name = key == "hb.request.id" ? "request_id" : key.contains(".") ? key.replacingOccurrences(of: ".", with: "_") : key
             line += " \(name)=\(Self.quote(value.description))"
         }
         line += " logger=\(label)\n"
@@ -34,6 +34,7 @@ public struct LogfmtHandler: LogHandler {
 
     static func quote(_ value: String) -> String {
         if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:".contains($0) }) { return value }
+        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return "\"\(value)\"" }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
