@@ -59,10 +59,11 @@ public enum AccessPolicy {
         scope(for: principal).allows(owner: owner)
     }
 
-    /// A report's photo or video: the answer's are public once the answer is; the reporter's are
-    /// seen by whoever may see the report (the reporter too, by the follow-up token, elsewhere).
+    /// A report's photo or video: the answer's are public once the answer is (unless the desk
+    /// withdrew one); the reporter's are seen by whoever may see the report (the reporter too, by
+    /// the follow-up token, elsewhere).
     public static func canSee(_ attachment: Attachment, of report: Report, by principal: Principal) -> Bool {
-        if attachment.stage == .answer, [.published, .rated].contains(report.workflow.status) { return true }
+        if attachment.stage == .answer, attachment.withdrawn == nil, [.published, .rated].contains(report.workflow.status) { return true }
         return allows(principal, .viewReports) && canRead(principal, ownedBy: report.workflow.agency)
     }
 }

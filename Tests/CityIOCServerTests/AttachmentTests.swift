@@ -101,6 +101,26 @@ import Testing
             #expect(open311.text.contains("\"media_url\":\"http://localhost/attachments/\(resultPhoto.id)\""))
             #expect(!open311.text.contains(first.id.rawValue))
             #expect(try await citizen.get("/follow/\(token)").text.contains("/follow/\(token)/attachments/\(resultPhoto.id)"))
+
+            // when the desk withdraws the result photo (a passer-by's face in it)
+            try await ward.get("/reports/\(id)")
+            #expect(try await ward.post("/attachments/\(resultPhoto.id)/withdraw", form: ["reason": "x"]).status == .forbidden)
+            let deskPage = try await desk.get("/reports/\(id)")
+            #expect(deskPage.text.contains("/attachments/\(resultPhoto.id)/withdraw"))
+            #expect(try await desk.post("/attachments/\(resultPhoto.id)/withdraw", form: ["reason": " "]).status == .unprocessableContent)
+            try await desk.get("/reports/\(id)")
+            #expect(try await desk.post("/attachments/\(resultPhoto.id)/withdraw", form: ["reason": "Có mặt người qua đường"]).status == .seeOther)
+
+            // then it is gone for the public and the reporter, kept and marked for staff
+            #expect(try await client.execute(uri: "/attachments/\(resultPhoto.id)", method: .get).status == .notFound)
+            #expect(try await citizen.get("/follow/\(token)/attachments/\(resultPhoto.id)").status == .notFound)
+            #expect(!(try await client.execute(uri: "/published/\(id)", method: .get).text.contains(resultPhoto.id.rawValue)))
+            #expect(try await desk.get("/attachments/\(resultPhoto.id)").status == .ok)
+            #expect(try await desk.get("/reports/\(id)").text.contains("Có mặt người qua đường"))
+            #expect(try await services.audit.auditEntries(AuditFilter(action: "attachment.withdraw")).count == 1)
+            try await desk.get("/reports/\(id)")
+            #expect(try await desk.post("/attachments/\(resultPhoto.id)/withdraw", form: ["show": "1"]).status == .seeOther)
+            #expect(try await client.execute(uri: "/attachments/\(resultPhoto.id)", method: .get).status == .ok)
         }
     }
 

@@ -24,11 +24,15 @@ public struct Attachment: Sendable, Equatable, Codable {
     public var fileName: String?
     public var hasThumbnail: Bool
     public var createdAt: Date
+    /// Why the desk took it out of public view (a face, a number plate, something offensive);
+    /// nil while shown. It stays for the city's staff.
+    public var withdrawn: String?
 
     public init(
         id: ID, reportID: Report.ID, stage: Stage, mediaType: MediaType, byteCount: Int, sha256: String, width: Int?, height: Int?,
-        fileName: String?, hasThumbnail: Bool, createdAt: Date
+        fileName: String?, hasThumbnail: Bool, createdAt: Date, withdrawn: String? = nil
     ) {
+        self.withdrawn = withdrawn
         self.id = id
         self.reportID = reportID
         self.stage = stage

@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments, intakeMessages, areaBoundaries, auditByKind,
+        attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments,
     ]
 
     static let organisation = Migration(
@@ -287,5 +287,12 @@ public enum Schema {
         version: 14, name: "audit entries by kind",
         both: """
             CREATE INDEX audit_kind_id ON audit_log(entity_type, id);
+            """)
+
+    /// Why the desk took a photo out of public view; null while it is shown.
+    static let withdrawnAttachments = Migration(
+        version: 15, name: "withdrawn attachments",
+        both: """
+            ALTER TABLE attachments ADD COLUMN withdrawn TEXT;
             """)
 }

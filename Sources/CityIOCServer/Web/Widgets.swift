@@ -27,22 +27,28 @@ enum Widgets {
 
     /// Photos as small copies that open the whole photo, videos in the browser's player, other
     /// files (HEIC, QuickTime) as links to download. `token`: the reporter's addresses.
-    static func gallery(_ attachments: [Attachment], token: String? = nil, language: Language) -> HTML {
+    static func gallery(_ attachments: [Attachment], token: String? = nil, language: Language, controls: ((Attachment) -> HTML)? = nil) -> HTML {
         guard !attachments.isEmpty else { return "" }
         let items: [HTML] = attachments.map { attachment in
-            let whole = AttachmentController.path(attachment, token: token)
-            let kind = attachment.mediaType.isImage ? Text(vi: "Ảnh", en: "Photo")(language) : Text(vi: "Video", en: "Video")(language)
-            if attachment.mediaType.isImage, attachment.hasThumbnail || attachment.mediaType.displayable {
-                let source = AttachmentController.path(attachment, token: token, small: attachment.hasThumbnail)
-                return "<a href=\"\(whole)\"><img src=\"\(source)\" alt=\"\(kind) \(attachment.fileName ?? "")\" loading=\"lazy\"></a>"
-            }
-            if !attachment.mediaType.isImage, attachment.mediaType.displayable {
-                return "<video controls preload=\"metadata\" src=\"\(whole)\" aria-label=\"\(kind)\"></video>"
-            }
-            let size = String(format: "%.1f MB", Double(attachment.byteCount) / 1_048_576)
-            return "<a class=\"file\" href=\"\(whole)\" download>\(kind) \(attachment.fileName ?? attachment.mediaType.fileExtension) · \(size)</a>"
+            guard let controls else { return item(attachment, token: token, language: language) }
+            let note: HTML = attachment.withdrawn.map { "<span class=\"tag warn\">\(Text(vi: "Đã ẩn", en: "Withdrawn")(language)): \($0)</span>" } ?? ""
+            return "<figure>\(item(attachment, token: token, language: language))<figcaption>\(note)\(controls(attachment))</figcaption></figure>"
         }
         return "<div class=\"gallery\">\(items)</div>"
+    }
+
+    static func item(_ attachment: Attachment, token: String?, language: Language) -> HTML {
+        let whole = AttachmentController.path(attachment, token: token)
+        let kind = attachment.mediaType.isImage ? Text(vi: "Ảnh", en: "Photo")(language) : Text(vi: "Video", en: "Video")(language)
+        if attachment.mediaType.isImage, attachment.hasThumbnail || attachment.mediaType.displayable {
+            let source = AttachmentController.path(attachment, token: token, small: attachment.hasThumbnail)
+            return "<a href=\"\(whole)\"><img src=\"\(source)\" alt=\"\(kind) \(attachment.fileName ?? "")\" loading=\"lazy\"></a>"
+        }
+        if !attachment.mediaType.isImage, attachment.mediaType.displayable {
+            return "<video controls preload=\"metadata\" src=\"\(whole)\" aria-label=\"\(kind)\"></video>"
+        }
+        let size = String(format: "%.1f MB", Double(attachment.byteCount) / 1_048_576)
+        return "<a class=\"file\" href=\"\(whole)\" download>\(kind) \(attachment.fileName ?? attachment.mediaType.fileExtension) · \(size)</a>"
     }
 
     /// The file field of a form that takes photos and a video, with the limits said and

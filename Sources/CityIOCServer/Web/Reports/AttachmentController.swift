@@ -19,6 +19,18 @@ struct AttachmentController {
         router.on(.get, "/attachments/:attachment/small", .anyone) { try await serve($0, $1, small: true) }
         router.on(.get, "/follow/:token/attachments/:attachment", .anyone) { try await serve($0, $1, small: false) }
         router.on(.get, "/follow/:token/attachments/:attachment/small", .anyone) { try await serve($0, $1, small: true) }
+        router.on(.post, "/attachments/:attachment/withdraw", .permission(.useDesk), use: withdraw)
+    }
+
+    /// The desk takes a photo out of public view (a face, a number plate…) or shows it again;
+    /// staff still see it, marked. Back to the report's page.
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = Attachment.ID(try context.parameters.require("attachment"))
+        let form = try await FormData(request: request, context: context)
+        let reason = form["show"] == nil ? String((form.text("reason") ?? "").prefix(500)) : nil
+        guard reason == nil || !(reason ?? "").isEmpty else { throw ValidationError(field: "reason", reason: .required) }
+        let attachment = try await services.attachments.withdrawAttachment(id, reason: reason, context: context.changeContext)
+        return .seeOther("/reports/\(attachment.reportID.rawValue)")
     }
 
     /// The address of an attachment for a page: by token on the reporter's page, plain for staff.
@@ -33,6 +45,10 @@ struct AttachmentController {
         var publicFile = false
         if let token = context.parameters.get("token") {
             guard try await services.reports.reportID(tokenHash: Secret.sha256(token)) == report.id else { throw StoreError.notFound }
+            // The reporter keeps their own photos; an answer's photo the desk withdrew is gone for them too.
+            guard attachment.stage == .report || (attachment.withdrawn == nil && [.published, .rated].contains(report.workflow.status)) else {
+                throw StoreError.notFound
+            }
         } else {
             guard AccessPolicy.canSee(attachment, of: report, by: context.principal) else { throw StoreError.notFound }
             publicFile = !AccessPolicy.allows(context.principal, .viewReports)

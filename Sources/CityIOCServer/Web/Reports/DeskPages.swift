@@ -267,14 +267,27 @@ struct DeskPages {
             : ""
         let answers: [HTML] = report.attributes.sorted { $0.key < $1.key }.map { "<tr><th>\($0.key)</th><td>\($0.value.joined(separator: ", "))</td></tr>" }
         let files = try await services.attachments.attachments(of: report.id)
+        // The desk may take a photo out of public view (a face, a number plate) before publishing.
+        let desk = AccessPolicy.allows(context.principal, .useDesk)
+        let withdrawControl = { (attachment: Attachment) -> HTML in
+            guard desk else { return "" }
+            if attachment.withdrawn != nil {
+                return
+                    "<form method=\"post\" action=\"/attachments/\(attachment.id.rawValue)/withdraw\">\(chrome.csrfField)<input type=\"hidden\" name=\"show\" value=\"1\"><button class=\"secondary\" type=\"submit\">\(Text(vi: "Hiện lại", en: "Show again")(chrome.language))</button></form>"
+            }
+            return
+                "<form class=\"filters\" method=\"post\" action=\"/attachments/\(attachment.id.rawValue)/withdraw\">\(chrome.csrfField)<label>\(Text(vi: "Lý do ẩn", en: "Why withdraw")(chrome.language))<input name=\"reason\" required maxlength=\"500\"></label><button class=\"secondary\" type=\"submit\">\(Text(vi: "Ẩn khỏi công khai", en: "Withdraw from public view")(chrome.language))</button></form>"
+        }
         let sent = files.filter { $0.stage == .report }
         let answered = files.filter { $0.stage == .answer }
         let sentPart: HTML =
             sent.isEmpty
             ? ""
-            : "<h2>\(Text(vi: "Ảnh, video người phản ánh gửi", en: "Photos and video from the reporter")(chrome.language))</h2>\(Widgets.gallery(sent, language: chrome.language))"
+            : "<h2>\(Text(vi: "Ảnh, video người phản ánh gửi", en: "Photos and video from the reporter")(chrome.language))</h2>\(Widgets.gallery(sent, language: chrome.language, controls: withdrawControl))"
         let answeredPart: HTML =
-            answered.isEmpty ? "" : "<h2>\(Text(vi: "Ảnh kết quả xử lý", en: "Photos of the result")(chrome.language))</h2>\(Widgets.gallery(answered, language: chrome.language))"
+            answered.isEmpty
+            ? ""
+            : "<h2>\(Text(vi: "Ảnh kết quả xử lý", en: "Photos of the result")(chrome.language))</h2>\(Widgets.gallery(answered, language: chrome.language, controls: withdrawControl))"
         let gallery = HTML.join([sentPart, answeredPart])
         let body: HTML = """
             <h1>\(Text(vi: "Phản ánh", en: "Report")(chrome.language)) \(report.id.rawValue)</h1>
