@@ -14,6 +14,8 @@ public struct AppRequestContext: RequestContext {
     /// The token that forms on this page must send back.
     public var csrfToken: String = ""
     public var remoteAddress: String?
+    /// The form body, when `PrincipalMiddleware` already read it for its CSRF token.
+    public var form: FormData?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -78,7 +78,9 @@ struct PrincipalMiddleware: RouterMiddleware {
                 let type = request.headers[.contentType]?.lowercased() ?? ""
                 if sent == nil, type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("multipart/form-data") {
                     let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-                    sent = (try? FormData.parse(body: buffer, contentType: request.headers[.contentType]))?["_csrf"]
+                    // Read once: the route gets this form rather than parsing the body again.
+                    context.form = try? FormData.parse(body: buffer, contentType: request.headers[.contentType])
+                    sent = context.form?["_csrf"]
                 }
                 guard anonymousToken == nil, let sent, !context.csrfToken.isEmpty, Secret.equal(sent, context.csrfToken) else {
                     throw AccessError.badCSRFToken

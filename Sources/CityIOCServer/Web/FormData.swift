@@ -32,6 +32,10 @@ public struct FormData: Sendable {
     }
 
     public init(request: Request, context: AppRequestContext) async throws {
+        if let form = context.form {
+            self = form
+            return
+        }
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         self = try Self.parse(body: buffer, contentType: request.headers[.contentType])
