@@ -69,7 +69,7 @@ public struct Boundary: Sendable, Equatable, Codable {
             let code: String? =
                 switch properties[codeProperty] {
                 case let text as String: text.trimmingCharacters(in: .whitespaces)
-                case let number as NSNumber: String(format: "%05d", number.intValue)
+                case let number as NSNumber: number.intValue.zeroPadded(5)
                 default: nil
                 }
             guard let code, !code.isEmpty else {

@@ -31,11 +31,14 @@ enum Secret {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func sha256(_ text: String) -> String {
+    static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+
+    /// Lower-case hex SHA-256 of bytes (a file's fingerprint, a platform's signature).
+    static func sha256(_ data: Data) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(text.utf8)) {
+        for byte in SHA256.hash(data: data) {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0F)])
         }

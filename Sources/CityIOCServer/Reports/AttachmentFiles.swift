@@ -1,5 +1,4 @@
 import CityIOCDomain
-import Crypto
 import Foundation
 import NIOPosix
 
@@ -59,7 +58,7 @@ struct AttachmentFiles: Sendable {
                     try Self.write(upload.data, to: url(id))
                     let attachment = Attachment(
                         id: id, reportID: report, stage: stage, mediaType: type, byteCount: upload.data.count,
-                        sha256: SHA256.hash(data: upload.data).map { String(format: "%02x", $0) }.joined(),
+                        sha256: Secret.sha256(upload.data),
                         width: header?.displayed.width, height: header?.displayed.height,
                         fileName: upload.fileName.map { String($0.prefix(200)) }, hasThumbnail: small != nil, createdAt: now)
                     written.append(attachment)

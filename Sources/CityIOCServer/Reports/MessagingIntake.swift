@@ -125,7 +125,7 @@ struct MessagingIntake {
         signed += body
         signed += Data(timestamp.utf8)
         signed += Data(secret.utf8)
-        let expected = SHA256.hash(data: signed).map { String(format: "%02x", $0) }.joined()
+        let expected = Secret.sha256(signed)
         return Secret.equal(String(signature.dropFirst(4)).lowercased(), expected)
     }
 
