@@ -91,24 +91,29 @@ struct ReportIntake: Sendable {
         }
         // An id is the day and six random characters (some 900 million a day): on the rare
         // clash with an existing one, the report is stored under a new id instead of failing.
+        // The files are on disk before the row that names them (written once, whatever the id),
+        // and removed again if no report is stored.
+        var id = Report.newID(at: now, calendar: calendar)
+        var attachments = try await services.files.store(files, report: id, stage: .report, now: now)
         var attempt = 0
         while true {
             let token = Secret.token(bytes: 18)
             let report = Report(
-                id: Report.newID(at: now, calendar: calendar), service: service.code, description: description, latitude: latitude,
+                id: id, service: service.code, description: description, latitude: latitude,
                 longitude: longitude, address: address, addressID: addressID, wardCode: ward, channel: submission.channel, reporter: reporter,
                 attributes: submission.answers, mediaURL: submission.mediaURL.nonBlank, requestedAt: now,
                 workflow: ReportWorkflow(receivedAt: now, by: principal, priority: service.priority))
-            // The files are on disk before the row that names them; removed again if it is not stored.
-            let attachments = try await services.files.store(files, report: report.id, stage: .report, now: now)
             do {
                 try await services.reports.createReport(
                     report, tokenHash: Secret.sha256(token), calendar: calendar, attachments: attachments,
                     context: ChangeContext(principal: principal, requestID: requestID, now: now))
                 return (report, token)
             } catch StoreError.duplicate where attempt < 5 {
-                services.files.remove(attachments)
                 attempt += 1
+                id = Report.newID(at: now, calendar: calendar)
+                attachments = attachments.map {
+                    var moved = $0; moved.reportID = id; return moved
+                }
             } catch {
                 services.files.remove(attachments)
                 throw error
