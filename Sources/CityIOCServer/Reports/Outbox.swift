@@ -210,7 +210,7 @@ extension CityStore: OutboxStore {
     /// None when there is nobody to tell (the reporter left no address, the agency has no e-mail).
     func compose(_ message: OutboxMessage) async throws -> [OutgoingMessage] {
         guard let report = try await report(message.reportID) else { return [] }
-        let status = DeskPages.statusText(message.status)
+        let status = Text.status(message.status)
         let id = String(message.id)
         switch message.audience {
         case .reporter:

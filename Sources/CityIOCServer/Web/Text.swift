@@ -200,3 +200,32 @@ extension ValidationError {
         "role": .role, "agency": .agency, "password": .password, "kind": .kind, "level": .level, "area": .areas,
     ]
 }
+
+/// The words for a report's status and priority: on pages, in lists and in the messages people receive.
+extension Text {
+    static func status(_ status: ReportWorkflow.Status) -> Text {
+        switch status {
+        case .received: Text(vi: "Mới tiếp nhận", en: "Received")
+        case .refused: Text(vi: "Từ chối", en: "Refused")
+        case .classified: Text(vi: "Đã phân loại", en: "Classified")
+        case .assigned: Text(vi: "Đã chuyển xử lý", en: "Assigned")
+        case .accepted: Text(vi: "Đơn vị đã nhận", en: "Accepted")
+        case .inProgress: Text(vi: "Đang xử lý", en: "In progress")
+        case .resolved: Text(vi: "Đã xử lý", en: "Resolved")
+        case .published: Text(vi: "Đã công khai", en: "Published")
+        case .rated: Text(vi: "Đã đánh giá", en: "Rated")
+        case .returned: Text(vi: "Bị trả lại", en: "Returned")
+        case .escalated: Text(vi: "Chuyển UBND", en: "Escalated")
+        case .merged: Text(vi: "Gộp trùng", en: "Merged")
+        case .reopened: Text(vi: "Mở lại", en: "Reopened")
+        }
+    }
+
+    static func priority(_ priority: Priority) -> Text {
+        switch priority {
+        case .urgent: Text(vi: "Khẩn cấp", en: "Urgent")
+        case .normal: Text(vi: "Thông thường", en: "Normal")
+        case .complex: Text(vi: "Phức tạp", en: "Complex")
+        }
+    }
+}

@@ -35,7 +35,7 @@ struct OutboxPages {
             }
             return """
                 <tr><td>\(chrome.format.dateTime(message.createdAt))</td><td><a href="/reports/\(message.reportID.rawValue)">\(message.reportID.rawValue)</a></td>
-                <td>\(audience)</td><td>\(DeskPages.statusText(message.status)(language))</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
+                <td>\(audience)</td><td>\(Text.status(message.status)(language))</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
                 """
         }
         let title = t("Thông báo", "Notifications")

@@ -27,7 +27,7 @@ struct ServicePages {
             <tr><td><a href="/admin/services/\(service.code.rawValue)">\(service.code.rawValue)</a></td>
             <td>\(chrome.language == .en && !service.nameEn.isEmpty ? service.nameEn : service.name)</td><td class="hide-narrow">\(service.group)</td>
             <td class="hide-narrow">\(service.defaultAgency.flatMap { agencies[$0]?.displayName(chrome.language) } ?? "—")</td>
-            <td>\(DeskPages.priorityText(service.priority)(chrome.language))</td>
+            <td>\(Text.priority(service.priority)(chrome.language))</td>
             <td>\(service.terms.acceptWithin.description) / \(service.terms.resolveWithin(service.priority).description)</td>
             <td>\(Widgets.activeTag(service.active, chrome.language))</td></tr>
             """
@@ -62,7 +62,7 @@ struct ServicePages {
         let chrome = services.chrome(context, "/admin/services")
         let canEdit = AccessPolicy.allows(context.principal, .manageOrganisation)
         let agencies = try await services.organisation.agencies(AgencyQuery())
-        let priorities = Priority.allCases.map { ($0.rawValue, DeskPages.priorityText($0)(chrome.language)) }
+        let priorities = Priority.allCases.map { ($0.rawValue, Text.priority($0)(chrome.language)) }
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(chrome.language) }
         let terms = service.terms
         // The reporter's questions, one block each and a blank one to add another; a block whose

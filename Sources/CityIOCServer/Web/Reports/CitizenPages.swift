@@ -230,7 +230,7 @@ struct CitizenPages {
         let status = report.workflow.status
         // The citizen sees the steps and, once published, the answer; not who at which desk.
         let steps: [HTML] = report.workflow.steps.map {
-            "<tr><td>\(chrome.format.dateTime($0.at))</td><td>\(DeskPages.statusText($0.status)(chrome.language))</td></tr>"
+            "<tr><td>\(chrome.format.dateTime($0.at))</td><td>\(Text.status($0.status)(chrome.language))</td></tr>"
         }
         let answer: HTML =
             [.published, .rated].contains(status) && report.workflow.answer != nil
@@ -268,7 +268,7 @@ struct CitizenPages {
         let rated: HTML = report.workflow.stars.map { "<p>\(t("Bạn đã đánh giá", "You rated")) \(String(repeating: "★", count: $0))</p>" } ?? ""
         let body: HTML = """
             <h1>\(t("Phản ánh", "Report")) \(report.id.rawValue)</h1>
-            <div class="panel"><p><strong>\(DeskPages.statusText(status)(chrome.language))</strong></p><p>\(report.description)</p>\(rated)</div>
+            <div class="panel"><p><strong>\(Text.status(status)(chrome.language))</strong></p><p>\(report.description)</p>\(rated)</div>
             \(answer)
             \(gallery)
             \(actions)

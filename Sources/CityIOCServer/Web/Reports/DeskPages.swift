@@ -14,32 +14,6 @@ struct DeskPages {
         router.on(.post, "/desk/assign", .permission(.useDesk), use: bulkAssign)
     }
 
-    static func statusText(_ status: ReportWorkflow.Status) -> Text {
-        switch status {
-        case .received: Text(vi: "Mới tiếp nhận", en: "Received")
-        case .refused: Text(vi: "Từ chối", en: "Refused")
-        case .classified: Text(vi: "Đã phân loại", en: "Classified")
-        case .assigned: Text(vi: "Đã chuyển xử lý", en: "Assigned")
-        case .accepted: Text(vi: "Đơn vị đã nhận", en: "Accepted")
-        case .inProgress: Text(vi: "Đang xử lý", en: "In progress")
-        case .resolved: Text(vi: "Đã xử lý", en: "Resolved")
-        case .published: Text(vi: "Đã công khai", en: "Published")
-        case .rated: Text(vi: "Đã đánh giá", en: "Rated")
-        case .returned: Text(vi: "Bị trả lại", en: "Returned")
-        case .escalated: Text(vi: "Chuyển UBND", en: "Escalated")
-        case .merged: Text(vi: "Gộp trùng", en: "Merged")
-        case .reopened: Text(vi: "Mở lại", en: "Reopened")
-        }
-    }
-
-    static func priorityText(_ priority: Priority) -> Text {
-        switch priority {
-        case .urgent: Text(vi: "Khẩn cấp", en: "Urgent")
-        case .normal: Text(vi: "Thông thường", en: "Normal")
-        case .complex: Text(vi: "Phức tạp", en: "Complex")
-        }
-    }
-
     static func standingTag(_ deadline: Deadline?, calendar: WorkingCalendar, chrome: Chrome) -> HTML {
         guard let deadline else { return "—" }
         let due = chrome.format.dateTime(deadline.due)
@@ -100,7 +74,7 @@ struct DeskPages {
                     <tr>\(pick)<td><a href="/reports/\(report.id.rawValue)">\(report.id.rawValue)</a></td><td>\(chrome.format.dateTime(report.requestedAt))</td>
                     <td>\((language == .en ? service?.nameEn : service?.name) ?? report.service.rawValue)</td>
                     <td class="hide-narrow">\(report.wardCode.flatMap { areas[$0]?.name } ?? report.address ?? "—")</td>
-                    <td>\(Self.statusText(report.workflow.status)(language))</td>
+                    <td>\(Text.status(report.workflow.status)(language))</td>
                     <td>\(Self.standingTag(report.workflow.openDeadline, calendar: calendar, chrome: chrome))</td></tr>
                     """
             }
@@ -255,7 +229,7 @@ struct DeskPages {
         let duplicates = try await duplicatesPanel(context, chrome: chrome, report: report)
         let categories = try await categoryChoice(context, chrome: chrome, report: report)
         let steps: [HTML] = report.workflow.steps.map { step in
-            "<tr><td>\(f.dateTime(step.at))</td><td>\(Self.statusText(step.status)(chrome.language))</td><td>\(step.actorName)</td><td>\(step.note ?? "")</td></tr>"
+            "<tr><td>\(f.dateTime(step.at))</td><td>\(Text.status(step.status)(chrome.language))</td><td>\(step.actorName)</td><td>\(step.note ?? "")</td></tr>"
         }
         // The reporter's contact: the centre, and the agency holding the report, only.
         let mayContact =
@@ -292,7 +266,7 @@ struct DeskPages {
         let body: HTML = """
             <h1>\(Text(vi: "Phản ánh", en: "Report")(chrome.language)) \(report.id.rawValue)</h1>
             <div class="panel table-wrap"><table>
-            <tr><th>\(chrome.t(.status))</th><td>\(Self.statusText(report.workflow.status)(chrome.language)) \(Self.standingTag(report.workflow.openDeadline, calendar: calendar, chrome: chrome))</td></tr>
+            <tr><th>\(chrome.t(.status))</th><td>\(Text.status(report.workflow.status)(chrome.language)) \(Self.standingTag(report.workflow.openDeadline, calendar: calendar, chrome: chrome))</td></tr>
             <tr><th>\(Text(vi: "Lĩnh vực", en: "Service")(chrome.language))</th><td>\((chrome.language == .en ? service?.nameEn : service?.name) ?? report.service.rawValue)</td></tr>
             <tr><th>\(Text(vi: "Nội dung", en: "Description")(chrome.language))</th><td>\(report.description)</td></tr>
             <tr><th>\(Text(vi: "Địa bàn", en: "Place")(chrome.language))</th><td>\(ward?.name ?? "—") \(report.address ?? "") \(report.latitude.map { f.decimal($0, places: 5) } ?? "") \(report.longitude.map { f.decimal($0, places: 5) } ?? "")</td></tr>
@@ -350,7 +324,7 @@ struct DeskPages {
             return """
                 <tr><td><a href="/reports/\(other.id.rawValue)">\(other.id.rawValue)</a></td><td>\(chrome.format.dateTime(other.requestedAt))</td>
                 <td>\(other.description)</td><td class="num">\(distance)</td><td class="num">\(chrome.format.integer(Int((candidate.similarity * 100).rounded()))) %</td>
-                <td>\(Self.statusText(other.workflow.status)(language))</td>
+                <td>\(Text.status(other.workflow.status)(language))</td>
                 <td><form method="post" action="/reports/\(report.id.rawValue)/step">\(chrome.csrfField)<input type="hidden" name="event" value="merge"><input type="hidden" name="target" value="\(other.id.rawValue)"><button class="secondary" type="submit">\(Text(vi: "Gộp vào phản ánh này", en: "Merge into this one")(language))</button></form></td></tr>
                 """
         }
@@ -379,7 +353,7 @@ struct DeskPages {
         }
         let reasonField: HTML = "<label>\(Text(vi: "Lý do", en: "Reason")(chrome.language))<input name=\"note\" required maxlength=\"4000\"></label>"
         if desk, [.received, .returned, .reopened, .escalated].contains(status) {
-            let priorities = Priority.allCases.map { ($0.rawValue, Self.priorityText($0)(chrome.language)) }
+            let priorities = Priority.allCases.map { ($0.rawValue, Text.priority($0)(chrome.language)) }
             forms.append(
                 form(
                     "classify", Text(vi: "Phân loại", en: "Classify"),
