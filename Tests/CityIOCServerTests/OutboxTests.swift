@@ -114,6 +114,8 @@ actor RecordingTransport: MessageTransport {
             let gateway = RecordingTransport()
             try await services.outbox.deliverOutbox(through: gateway, now: at("2025-03-03T11:10:00"))
             #expect(await gateway.sent.contains { $0.to == "bql@example.vn" && $0.subject.hasPrefix("Sắp đến hạn") })
+            // the deadline in the city's own time, as the clerk reads it
+            #expect(await gateway.sent.contains { $0.subject.contains("03/03/2025 13:30 / 3 Mar 2025 13:30") })
         }
     }
 

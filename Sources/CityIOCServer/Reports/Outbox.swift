@@ -212,6 +212,9 @@ extension CityStore: OutboxStore {
         guard let report = try await report(message.reportID) else { return [] }
         let status = Text.status(message.status)
         let id = String(message.id)
+        // A deadline as the clerk reads it: the city's time, in both languages.
+        let zone = try await workingCalendar().timeZone
+        let due = { (date: Date) in "\(Format(language: .vi, timeZone: zone).dateTime(date)) / \(Format(language: .en, timeZone: zone).dateTime(date))" }
         switch message.audience {
         case .reporter:
             let subject = "Phản ánh \(report.id.rawValue): \(status(.vi)) / Report \(report.id.rawValue): \(status(.en))"
@@ -243,17 +246,17 @@ extension CityStore: OutboxStore {
             return [
                 OutgoingMessage(
                     messageId: id + "-email", channel: .email, to: email,
-                    subject: "Sắp đến hạn / Due soon: \(report.id.rawValue) (\(SQLTimestamp.format(deadline.due)))",
+                    subject: "Sắp đến hạn / Due soon: \(report.id.rawValue) (\(due(deadline.due)))",
                     text: "\(report.description)\n\n\(report.address ?? "")\n/reports/\(report.id.rawValue)", reportId: report.id.rawValue)
             ]
         case .agency:
             guard let agencyID = message.agencyID, let agency = try await self.agency(agencyID), let email = agency.email else { return [] }
-            let due = report.workflow.openDeadline.map { " · hạn / due \(SQLTimestamp.format($0.due))" } ?? ""
+            let deadline = report.workflow.openDeadline.map { " · hạn / due \(due($0.due))" } ?? ""
             return [
                 OutgoingMessage(
                     messageId: id + "-email", channel: .email, to: email,
                     subject: "Phản ánh mới cần xử lý / New report to handle: \(report.id.rawValue)",
-                    text: "\(report.description)\n\n\(report.address ?? "")\(due)\n/reports/\(report.id.rawValue)", reportId: report.id.rawValue)
+                    text: "\(report.description)\n\n\(report.address ?? "")\(deadline)\n/reports/\(report.id.rawValue)", reportId: report.id.rawValue)
             ]
         }
     }
