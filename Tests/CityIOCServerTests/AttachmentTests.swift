@@ -13,13 +13,11 @@ import Testing
 
     static let pothole = ["service_code": "o-ga", "description": "Ổ gà sâu trước số 5 Bến Đoan", "address_string": "5 Bến Đoan", "attribute[size]": "large"]
 
+    /// The files under the attachments folder (not its subfolders).
     static func files(in services: AppServices) -> [String] {
-        let walker = FileManager.default.enumerator(atPath: services.files.root.path)
-        return (walker?.allObjects as? [String] ?? []).filter { !$0.hasSuffix("/") && $0.count > 3 }.filter {
-            var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: services.files.root.appendingPathComponent($0).path, isDirectory: &isFolder)
-            return !isFolder.boolValue
-        }
+        let walker = FileManager.default.enumerator(at: services.files.root, includingPropertiesForKeys: [.isRegularFileKey])
+        return (walker?.allObjects as? [URL] ?? []).filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .map(\.lastPathComponent)
     }
 
     @Test(arguments: TestEngine.all)
