@@ -83,9 +83,9 @@ struct Thumbnailer: Sendable {
     func thumbnail(of data: Data, type: MediaType, header: ImageHeader?) -> Data? {
         guard let library, let decode = library.decoders[type], let header, header.pixels <= Self.maximumPixels, data.count < Int(Int32.max)
         else { return nil }
-        var bytes = data
+        // libgd's `…Ptr` readers take `void *` but only read it: no copy of a 10 MB photo.
         guard
-            var image = bytes.withUnsafeMutableBytes({ buffer in decode(Int32(buffer.count), buffer.baseAddress) })
+            var image = data.withUnsafeBytes({ buffer in decode(Int32(buffer.count), buffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }) })
         else { return nil }
         defer { library.destroy(image) }
         let longest = max(header.width, header.height)
