@@ -40,6 +40,11 @@ import Testing
             #expect(stored.reporter.email == "nguoi.dan@example.vn")
             #expect(stored.workflow.status == .received)
             #expect(stored.attributes["size"] == ["large"])
+            // public lists do not even read the reporter's details
+            var unnamed = ReportQuery(ids: [Report.ID(id)])
+            unnamed.withReporter = false
+            #expect(try await services.reports.reports(unnamed).first?.reporter == Report.Reporter())
+            #expect(try await services.reports.reports(ReportQuery(ids: [Report.ID(id)])).first?.reporter.phone == "0912345678")
 
             let resolved = try await client.execute(uri: "/open311/v2/tokens/\(token).xml", method: .get)
             #expect(resolved.text.contains("<service_request_id>\(id)</service_request_id>"))

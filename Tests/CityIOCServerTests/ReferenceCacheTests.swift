@@ -79,3 +79,17 @@ import Testing
         }
     }
 }
+
+@Suite struct LogLineTests {
+    @Test func valuesAreQuotedOnlyWhenTheyMustBeAndNeverBreakTheLine() {
+        #expect(LogfmtHandler.quote("GET") == "GET")
+        #expect(LogfmtHandler.quote("/open311/v2/requests.json") == "/open311/v2/requests.json")
+        #expect(LogfmtHandler.quote("Hồng_Gai") == "Hồng_Gai")
+        #expect(LogfmtHandler.quote("") == "\"\"")
+        #expect(LogfmtHandler.quote("two words") == "\"two words\"")
+        #expect(LogfmtHandler.quote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
+        // a forged second line (CR LF is one Character in Swift) stays on this one
+        let forged = LogfmtHandler.quote("x\r\nts=2026 level=error msg=forged")
+        #expect(!forged.contains("\n") && !forged.contains("\r") && forged.hasPrefix("\"x\\r\\nts=2026"))
+    }
+}

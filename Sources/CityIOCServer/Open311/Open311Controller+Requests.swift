@@ -67,7 +67,9 @@ extension Open311Controller {
         if let raw = q["service_request_id"].map(String.init), !raw.isEmpty {
             let ids = raw.split(separator: ",").map { Report.ID($0.trimmingCharacters(in: .whitespaces)) }
             guard ids.count <= 1000 else { throw Self.bad("Quá nhiều mã.", "Too many ids.") }
-            return try await documents(try await services.reports.reports(ReportQuery(ids: ids)), request, context, extended: extended)
+            var query = ReportQuery(ids: ids)
+            query.withReporter = false
+            return try await documents(try await services.reports.reports(query), request, context, extended: extended)
         }
         let start = try Self.date(q, "start_date")
         let end = try Self.date(q, "end_date")
@@ -87,15 +89,17 @@ extension Open311Controller {
         let page = try Self.whole(q, "page", in: 1...1_000_000) ?? 1
         // The spec's default: the last 90 days when no date is given.
         let since = start ?? (end == nil ? Date().addingTimeInterval(-90 * 86400) : nil)
-        let query = ReportQuery(
+        var query = ReportQuery(
             service: q["service_code"].map { Service.Code(String($0)) }, statuses: statuses, since: since, until: end, limit: pageSize,
             offset: (page - 1) * pageSize)
+        query.withReporter = false
         return try await documents(try await services.reports.reports(query), request, context, extended: extended)
     }
 
-    /// W3C/RFC 3339 times with the city's offset, as Open311 clients parse them: 2026-11-22T10:45:00+07:00
-    static func timeStyle(_ calendar: WorkingCalendar) -> Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: calendar.timeZone)
+    /// W3C/RFC 3339 times with the city's offset, as Open311 clients parse them:
+    /// 2026-11-22T10:45:00+07:00 (what `ISO8601FormatStyle` writes for the city's zone).
+    static func time(_ date: Date, _ calendar: WorkingCalendar) -> String {
+        Timestamp.local(date, offset: calendar.timeZone.secondsFromGMT(for: date))
     }
 
     /// What the public may read about the outcome: the answer once the centre has published it,
@@ -166,11 +170,10 @@ extension Open311Controller {
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
         let calendar = try await services.calendar.workingCalendar()
-        let style = Self.timeStyle(calendar)
-        func time(_ date: Date?) -> Open311Document { date.map { .text($0.formatted(style)) } ?? .null }
+        func time(_ date: Date?) -> Open311Document { date.map { .text(Self.time($0, calendar)) } ?? .null }
         let areas = extended ? try await services.organisation.areas(AreaQuery(includeInactive: true)) : []
         let now = Date()
-        func extensions(_ report: Report) -> Open311Document {
+        func extensions(_ report: Report, photos: [String]) -> Open311Document {
             let workflow = report.workflow
             let ward = report.wardCode.flatMap { code in areas.first { $0.code == code } }
             return .object([
@@ -182,7 +185,7 @@ extension Open311Controller {
                 ("deadline", time(workflow.openDeadline?.due)),
                 ("deadline_status", workflow.openDeadline.map { .text($0.standing(at: now, calendar: calendar).rawValue) } ?? .null),
                 ("duplicate_of", workflow.mergedInto.map { .text($0) } ?? .null),
-                ("photos", .list(item: "photo", photos(report).map { .text($0) })),
+                ("photos", .list(item: "photo", photos.map { .text($0) })),
                 (
                     "attributes",
                     .list(
@@ -200,6 +203,7 @@ extension Open311Controller {
                 let service = catalogue[report.service]
                 let status = workflow.status.isOpen ? "open" : "closed"
                 let notes = Self.publicNote(workflow)
+                let shown = photos(report)
                 return .object(
                     [
                         ("service_request_id", .text(report.id.rawValue)),
@@ -219,8 +223,8 @@ extension Open311Controller {
                         ("zipcode", .null),
                         ("lat", report.latitude.map { .decimal($0) } ?? .null),
                         ("long", report.longitude.map { .decimal($0) } ?? .null),
-                        ("media_url", photos(report).first.map { .text($0) } ?? .null),
-                    ] + (extended ? [("extended_attributes", extensions(report))] : []))
+                        ("media_url", shown.first.map { .text($0) } ?? .null),
+                    ] + (extended ? [("extended_attributes", extensions(report, photos: shown))] : []))
             })
     }
 

@@ -35,8 +35,10 @@ extension Open311Controller {
             throw Self.bad("Khoảng thời gian tối đa 31 ngày.", "Ask for at most 31 days at a time.")
         }
         let limit = 1000
-        let reports = try await services.reports.reports(ReportQuery(updatedSince: start, order: .updated, limit: limit))
-        let style = Self.timeStyle(try await services.calendar.workingCalendar())
+        var query = ReportQuery(updatedSince: start, order: .updated, limit: limit)
+        query.withReporter = false
+        let reports = try await services.reports.reports(query)
+        let calendar = try await services.calendar.workingCalendar()
         var updates: [(Date, Open311Document)] = []
         for report in reports {
             let workflow = report.workflow
@@ -55,7 +57,7 @@ extension Open311Controller {
                             ("update_id", .text("\(report.id.rawValue)-\(index)")),
                             ("service_request_id", .text(report.id.rawValue)),
                             ("status", .text(status)),
-                            ("updated_datetime", .text(step.at.formatted(style))),
+                            ("updated_datetime", .text(Self.time(step.at, calendar))),
                             ("description", description.map { .text($0) } ?? .null),
                             ("media_url", .null),
                             ("external_status_code", .text(step.status.rawValue)),

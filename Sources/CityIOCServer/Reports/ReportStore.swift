@@ -60,6 +60,9 @@ public struct ReportQuery: Sendable, Equatable {
     public var order: Order
     public var limit: Int
     public var offset: Int
+    /// False leaves the reporter's name, phone and e-mail unread (an empty `Reporter`): public
+    /// lists never load what they may not show, nor spend time decoding it.
+    public var withReporter: Bool = true
 
     public enum Order: Sendable, Equatable {
         /// Newest first.
@@ -133,6 +136,8 @@ extension CityStore: ReportStore {
         id, service_code, description, latitude, longitude, address, address_id, ward_code, channel, reporter, attributes, \
         media_url, requested_at, updated_at, workflow
         """
+    /// The same without the reporter's details.
+    static let publicReportColumns = reportColumns.replacingOccurrences(of: " reporter,", with: "")
 
     /// The columns a new report is stored with, and its values in that order.
     static let insertColumns = """
@@ -145,8 +150,8 @@ extension CityStore: ReportStore {
             .text(report.id.rawValue), .text(tokenHash), .text(report.service.rawValue), .text(report.workflow.status.rawValue),
             .text(report.description), SQLValue(report.address), SQLValue(report.addressID), SQLValue(report.wardCode?.rawValue),
             SQLValue(report.workflow.agency?.rawValue), .text(report.channel.rawValue),
-            .text(String(decoding: try encoder.encode(report.reporter), as: UTF8.self)),
-            .text(String(decoding: try encoder.encode(report.attributes), as: UTF8.self)), SQLValue(report.mediaURL),
+            .text(JSONText.object([("name", report.reporter.name), ("phone", report.reporter.phone), ("email", report.reporter.email)])),
+            .text(JSONText.lists(report.attributes)), SQLValue(report.mediaURL),
             SQLValue(report.latitude), SQLValue(report.longitude), .date(report.requestedAt), .date(report.updatedAt),
             SQLValue(report.workflow.openDeadline?.due), .text(String(decoding: try encoder.encode(report.workflow), as: UTF8.self)),
             SQLValue(report.workflow.status == .merged ? report.workflow.mergedInto : nil),
@@ -211,7 +216,7 @@ extension CityStore: ReportStore {
     }
 
     public func reports(_ query: ReportQuery) async throws -> [Report] {
-        var sql = SQL("SELECT \(Self.reportColumns) FROM reports WHERE 1 = 1")
+        var sql = SQL("SELECT \(query.withReporter ? Self.reportColumns : Self.publicReportColumns) FROM reports WHERE 1 = 1")
         switch query.scope {
         case .all: break
         case .agency(let agency): sql.append(" AND agency_id = ?", .text(agency.rawValue))
@@ -348,6 +353,8 @@ extension CityStore: ReportStore {
     /// The workflows of the reports read most often (the open ones on every queue): some 40 MB
     /// at most, text and value.
     static let workflowCache = DecodedCache<ReportWorkflow>(capacity: 20_000)
+    /// The answers to a category's questions of the same reports (a few dozen bytes each).
+    static let attributesCache = DecodedCache<[String: [String]]>(capacity: 20_000)
 
     static func report(_ row: SQLRow) throws -> Report {
         let decoder = Self.reportDecoder
@@ -359,7 +366,11 @@ extension CityStore: ReportStore {
             id: Report.ID(try row.text("id")), service: Service.Code(try row.text("service_code")), description: try row.text("description"),
             latitude: row.optionalDouble("latitude"), longitude: row.optionalDouble("longitude"), address: row.optionalText("address"),
             addressID: row.optionalText("address_id"), wardCode: row.optionalText("ward_code").map { Area.Code($0) }, channel: channel,
-            reporter: try json("reporter", as: Report.Reporter.self), attributes: try json("attributes", as: [String: [String]].self),
+            reporter: row.optionalText("reporter") == nil ? Report.Reporter() : try json("reporter", as: Report.Reporter.self),
+            attributes: try attributesCache.value(id: try row.text("id"), text: try row.text("attributes")) { text in
+                guard text != "{}" else { return [:] }
+                do { return try decoder.decode([String: [String]].self, from: Data(text.utf8)) } catch { throw StoreError.corruptRow("attributes") }
+            },
             mediaURL: row.optionalText("media_url"), requestedAt: try row.date("requested_at"),
             workflow: try workflowCache.value(id: try row.text("id"), text: try row.text("workflow")) { text in
                 do { return try decoder.decode(ReportWorkflow.self, from: Data(text.utf8)) } catch { throw StoreError.corruptRow("workflow") }

@@ -1,3 +1,4 @@
+import CityIOCDomain
 import Foundation
 
 /// A value bound into a statement or read out of a row, the same for both engines.
@@ -113,31 +114,9 @@ public struct SQLRow: Sendable {
 /// How SQLite keeps instants: UTC text with milliseconds, which sorts as time does.
 public enum SQLTimestamp {
     /// `2026-11-22T09:10:23.333Z`, exactly as `Date.ISO8601FormatStyle(includingFractionalSeconds:
-    /// true)` writes it (milliseconds cut, not rounded), computed directly: every date written to
-    /// SQLite and every log line goes through here, and the format style showed in profiles.
-    public static func format(_ date: Date) -> String {
-        // From the instant as `Date` holds it (seconds since 2001), as Foundation computes it.
-        let reference = date.timeIntervalSinceReferenceDate
-        let whole = reference.rounded(.down)
-        let milliseconds = (Int64(whole) + 978_307_200) * 1000 + Int64(((reference - whole) * 1000).rounded(.down))
-        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (day, inDay) = dayMilliseconds < 0 ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let dayOfMonth = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-        let seconds = Int(inDay / 1000)
-        return
-            "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(dayOfMonth.zeroPadded(2))T\((seconds / 3600).zeroPadded(2)):\((seconds / 60 % 60).zeroPadded(2)):\((seconds % 60).zeroPadded(2)).\(Int(inDay % 1000).zeroPadded(3))Z"
-    }
-    public static func parse(_ text: String) -> Date? {
-        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
-            ?? Date.ISO8601FormatStyle().parse(text)
-    }
+    /// true)` writes it (milliseconds cut, not rounded), computed directly (`Timestamp`).
+    public static func format(_ date: Date) -> String { Timestamp.utcMilliseconds(date) }
+    /// Its own form read directly; other ISO 8601 text (older rows, a client's input) through
+    /// Foundation.
+    public static func parse(_ text: String) -> Date? { Timestamp.parse(text) }
 }

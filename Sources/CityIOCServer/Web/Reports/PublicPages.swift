@@ -22,10 +22,11 @@ struct PublicPages {
         let q = request.uri.queryParameters
         func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let days = value("days").flatMap(Int.init).flatMap { [30, 90, 365].contains($0) ? $0 : nil } ?? 90
-        let reports = try await services.reports.reports(
-            ReportQuery(
-                service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) }, statuses: Self.shown,
-                since: Date().addingTimeInterval(-Double(days) * 86400), limit: 300))
+        var query = ReportQuery(
+            service: value("service").map { Service.Code($0) }, ward: value("ward").map { Area.Code($0) }, statuses: Self.shown,
+            since: Date().addingTimeInterval(-Double(days) * 86400), limit: 300)
+        query.withReporter = false
+        let reports = try await services.reports.reports(query)
         let catalogue = try await services.catalogue.services(includeInactive: true)
         let names = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.code, language == .en && !$0.nameEn.isEmpty ? $0.nameEn : $0.name) })
         let areas = try await services.organisation.areas(AreaQuery())

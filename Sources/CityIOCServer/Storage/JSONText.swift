@@ -1,0 +1,66 @@
+import Foundation
+
+/// JSON written directly into a string, for the few shapes written so often that Foundation's
+/// generic encoder showed in profiles: strings in an Open311 list of a thousand requests, and a
+/// new report's reporter and answers (stored as JSON text, read back by `JSONDecoder`).
+enum JSONText {
+    /// Appends `text` as a JSON string, quotes included.
+    static func append(_ text: String, to result: inout String) {
+        // Most text needs no escaping: copy it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            result += "\""
+            result += text
+            result += "\""
+            return
+        }
+        result += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += "\\u00" + (scalar.value < 0x10 ? "0" : "1") + String(scalar.value % 16, radix: 16)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        result += "\""
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = ""
+        append(text, to: &result)
+        return result
+    }
+
+    /// `{"name":"…","phone":"…","email":"…"}`, leaving out what is missing, as `JSONEncoder`
+    /// writes a `Report.Reporter`.
+    static func object(_ fields: [(String, String?)]) -> String {
+        var result = "{"
+        for (name, value) in fields {
+            guard let value else { continue }
+            if result.utf8.count > 1 { result += "," }
+            append(name, to: &result)
+            result += ":"
+            append(value, to: &result)
+        }
+        return result + "}"
+    }
+
+    /// `{"code":["value",…],…}` with the codes in order.
+    static func lists(_ lists: [String: [String]]) -> String {
+        var result = "{"
+        for (index, key) in lists.keys.sorted().enumerated() {
+            if index > 0 { result += "," }
+            append(key, to: &result)
+            result += ":["
+            for (position, value) in lists[key]!.enumerated() {
+                if position > 0 { result += "," }
+                append(value, to: &result)
+            }
+            result += "]"
+        }
+        return result + "}"
+    }
+}
