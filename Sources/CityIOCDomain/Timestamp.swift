@@ -20,6 +20,42 @@ public enum Timestamp {
         return civil(seconds + Int64(offset)) + (offset < 0 ? "-" : "+") + (minutes / 60).zeroPadded(2) + ":" + (minutes % 60).zeroPadded(2)
     }
 
+    /// `local`'s text appended to bytes, digit by digit (an Open311 list writes 3,000 of them).
+    public static func appendLocal(_ date: Date, offset: Int, to out: inout [UInt8]) {
+        let (seconds, _) = split(date)
+        let local = seconds + Int64(offset)
+        let (days, inDay) = local.quotientAndRemainder(dividingBy: 86_400)
+        let (day, second) = inDay < 0 ? (days - 1, Int(inDay + 86_400)) : (days, Int(inDay))
+        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(0x30 + rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        out.append(0x2D)
+        digits(month, 2)
+        out.append(0x2D)
+        digits(dayOfMonth, 2)
+        out.append(0x54)
+        digits(second / 3600, 2)
+        out.append(0x3A)
+        digits(second / 60 % 60, 2)
+        out.append(0x3A)
+        digits(second % 60, 2)
+        guard offset != 0 else { return out.append(0x5A) }
+        let minutes = abs(offset) / 60
+        out.append(offset < 0 ? 0x2D : 0x2B)
+        digits(minutes / 60, 2)
+        out.append(0x3A)
+        digits(minutes % 60, 2)
+    }
+
     /// Reads `utcMilliseconds`' own form directly (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as SQLite keeps
     /// instants); any other ISO 8601 text goes to Foundation, with or without fractions.
     public static func parse(_ text: String) -> Date? {
@@ -49,19 +85,27 @@ public enum Timestamp {
             let days = daysSince1970(year: year, month: month, day: day)
             // 31 February is no date: Foundation refuses it, so must this.
             guard civilDate(daysSince1970: Int64(days)) == (year, month, day) else { return nil }
-            let total = ((Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) - 978_307_200) * 1000 + Int64(milliseconds)
-            return Date(timeIntervalSinceReferenceDate: Double(total) / 1000)
+            // The nearest instant a `Date` can hold may lie just below the millisecond, which
+            // would then be written back one lower (writing cuts): take the next one up. Read
+            // this way, stored text always writes back the same (Foundation's parse does not).
+            let exact = (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - 978_307_200) * 1000 + Int64(milliseconds)
+            var interval = Double(exact) / 1000
+            while millisecondsSince1970(Date(timeIntervalSinceReferenceDate: interval)) < exact + 978_307_200_000 { interval = interval.nextUp }
+            return Date(timeIntervalSinceReferenceDate: interval)
         } ?? nil
     }
 
     /// Whole seconds since 1970 and the milliseconds past them, from the instant as `Date` holds
     /// it (seconds since 2001), as Foundation computes it.
     private static func split(_ date: Date) -> (Int64, Int64) {
+        let (seconds, rest) = millisecondsSince1970(date).quotientAndRemainder(dividingBy: 1000)
+        return rest < 0 ? (seconds - 1, rest + 1000) : (seconds, rest)
+    }
+
+    private static func millisecondsSince1970(_ date: Date) -> Int64 {
         let reference = date.timeIntervalSinceReferenceDate
         let whole = reference.rounded(.down)
-        let milliseconds = (Int64(whole) + 978_307_200) * 1000 + Int64(((reference - whole) * 1000).rounded(.down))
-        let (seconds, rest) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        return rest < 0 ? (seconds - 1, rest + 1000) : (seconds, rest)
+        return (Int64(whole) + 978_307_200) * 1000 + Int64(((reference - whole) * 1000).rounded(.down))
     }
 
     /// `2026-11-22T09:10:23` for seconds since 1970.

@@ -170,7 +170,7 @@ extension Open311Controller {
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
         let calendar = try await services.calendar.workingCalendar()
-        func time(_ date: Date?) -> Open311Document { date.map { .text(Self.time($0, calendar)) } ?? .null }
+        func time(_ date: Date?) -> Open311Document { date.map { .time($0, offset: calendar.timeZone.secondsFromGMT(for: $0)) } ?? .null }
         let areas = extended ? try await services.organisation.areas(AreaQuery(includeInactive: true)) : []
         let now = Date()
         func extensions(_ report: Report, photos: [String]) -> Open311Document {

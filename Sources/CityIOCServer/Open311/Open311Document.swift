@@ -1,3 +1,4 @@
+import CityIOCDomain
 import Foundation
 import Hummingbird
 
@@ -5,6 +6,8 @@ import Hummingbird
 /// both formats over the same fields; writing them from one tree keeps them identical.
 indirect enum Open311Document: Sendable, Equatable {
     case text(String)
+    /// An instant in a zone `offset` seconds east of UTC, written as RFC 3339 (`Timestamp.local`).
+    case time(Date, offset: Int)
     case number(Int)
     case decimal(Double)
     case flag(Bool)
@@ -31,76 +34,90 @@ indirect enum Open311Document: Sendable, Equatable {
     }
 
     func response(_ format: Format, root: String, status: HTTPResponse.Status = .ok) -> Response {
-        var body = ""
+        var body: [UInt8] = []
+        body.reserveCapacity(4096)
         if format == .json {
             write(json: &body)
         } else {
-            body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+            body.append(contentsOf: #"<?xml version="1.0" encoding="utf-8"?>"#.utf8)
             write(xml: &body, root)
         }
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     var json: String {
-        var text = ""
-        write(json: &text)
-        return text
+        var bytes: [UInt8] = []
+        write(json: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func xml(_ name: String) -> String {
-        var text = ""
-        write(xml: &text, name)
-        return text
+        var bytes: [UInt8] = []
+        write(xml: &bytes, name)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the JSON form to `out`: one growing string for a whole list of a thousand
-    /// requests, not a string per field joined on the way up.
-    func write(json out: inout String) {
+    /// Appends the JSON form to `out`: one growing buffer of bytes for a whole list of a
+    /// thousand requests, not a string per field joined on the way up.
+    func write(json out: inout [UInt8]) {
         switch self {
         case .text(let text): JSONText.append(text, to: &out)
-        case .number(let number): out += String(number)
-        case .decimal(let number): out += number.isFinite ? String(number) : "null"
-        case .flag(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
+        case .time(let date, let offset):
+            out.append(0x22)
+            Timestamp.appendLocal(date, offset: offset, to: &out)
+            out.append(0x22)
+        case .number(let number): out.append(contentsOf: String(number).utf8)
+        case .decimal(let number): out.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
+        case .flag(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .object(let fields):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, (name, value)) in fields.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONText.append(name, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 value.write(json: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         case .list(_, let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(json: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         }
     }
 
     /// Appends the XML form, as the element `name`, to `out`.
-    func write(xml out: inout String, _ name: String) {
+    func write(xml out: inout [UInt8], _ name: String) {
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: name.utf8)
         switch self {
         case .null:
-            out += "<" + name + "/>"
+            out.append(contentsOf: "/>".utf8)
             return
-        case .text(let text): out += "<" + name + ">" + HTML.escape(text)
-        case .number(let number): out += "<" + name + ">" + String(number)
-        case .decimal(let number): out += "<" + name + ">" + String(number)
-        case .flag(let flag): out += "<" + name + ">" + (flag ? "true" : "false")
+        case .text(let text):
+            out.append(UInt8(ascii: ">"))
+            HTML.escape(text, into: &out)
+        case .time(let date, let offset):
+            out.append(UInt8(ascii: ">"))
+            Timestamp.appendLocal(date, offset: offset, to: &out)
+        case .number(let number): out.append(contentsOf: (">" + String(number)).utf8)
+        case .decimal(let number): out.append(contentsOf: (">" + String(number)).utf8)
+        case .flag(let flag): out.append(contentsOf: (flag ? ">true" : ">false").utf8)
         case .object(let fields):
-            out += "<" + name + ">"
+            out.append(UInt8(ascii: ">"))
             for (field, value) in fields { value.write(xml: &out, field) }
         case .list(let item, let items):
-            out += "<" + name + ">"
+            out.append(UInt8(ascii: ">"))
             for value in items { value.write(xml: &out, item) }
         }
-        out += "</" + name + ">"
+        out.append(contentsOf: "</".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ">"))
     }
 
     /// The spec's error list: `[{"code": 404, "description": "…"}]`, `<errors><error>…`.

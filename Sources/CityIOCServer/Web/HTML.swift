@@ -44,6 +44,20 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Appends `text` escaped to bytes (Open311's XML).
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            default: out.append(byte)
+            }
+        }
+    }
+
     public static func join(_ parts: [HTML], separator: HTML = "") -> HTML {
         HTML(raw: parts.map(\.raw).joined(separator: separator.raw))
     }
