@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The Zalo Official Account's secret key, which Zalo signs its webhooks with (env CITYIOC_ZALO_SECRET; the Zalo channel is off without it).")
     var zaloSecret: String?
 
+    @Flag(name: .long, help: "Let the NGSI-LD API be used without a key: a closed network behind a proxy, conformance runs (env CITYIOC_OPEN_NGSI_LD).")
+    var openNgsiLd = false
+
     @Option(name: .long, help: "Folder a mail program leaves citizens' e-mails in, one file each, or a Maildir (env CITYIOC_MAIL_DROP).")
     var mailDrop: String?
 
@@ -68,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         let publicLimit = try Environment.integer(
             self.publicReportLimit, flag: "--public-report-limit", variable: "CITYIOC_PUBLIC_REPORT_LIMIT", default: 10, range: 0...100_000)
         let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
+        let openNGSILD = try openNgsiLd || (Environment.flag("CITYIOC_OPEN_NGSI_LD") ?? false)
         let limits = Attachment.Limits(
             imageBytes: try Environment.integer(maxPhotoMb, flag: "--max-photo-mb", variable: "CITYIOC_MAX_PHOTO_MB", default: 10, range: 1...100) << 20,
             videoBytes: try Environment.integer(maxVideoMb, flag: "--max-video-mb", variable: "CITYIOC_MAX_VIDEO_MB", default: 50, range: 1...1000) << 20,
@@ -79,8 +83,9 @@ struct Serve: AsyncParsableCommand {
                     reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
                     messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET"),
                     zaloSecret: self.zaloSecret ?? Environment.value("CITYIOC_ZALO_SECRET"), attachmentLimits: limits),
-                attachmentsFolder: storage.attachmentsFolder(attachments))
+                attachmentsFolder: storage.attachmentsFolder(attachments), openContextBroker: openNGSILD)
         }
+        if openNGSILD { logger.warning("the NGSI-LD API is open: anyone who reaches this server may read and change its entities (--open-ngsi-ld)") }
         if let library = services.thumbnailLibrary {
             logger.info("photos get small copies", metadata: ["library": "\(library)"])
         } else {

@@ -39,6 +39,8 @@ public enum AccessPolicy {
             return [.admin, .integrator].contains(role)
         case .viewReports:
             return [.admin, .leader, .operator, .agencyStaff].contains(role)
+        case .readContextData:
+            return principal.isAuthenticated && role != .public
         }
     }
 

@@ -35,4 +35,7 @@ public enum Permission: String, CaseIterable, Sendable {
     case pushData
     /// See citizen reports: all of them at the centre, an agency's own at that agency.
     case viewReports
+    /// Read the city's context data (NGSI-LD entities: sensors, stations, cameras): the city's
+    /// staff and machines. Writing it is `pushData`.
+    case readContextData
 }

@@ -17,6 +17,12 @@ public struct AppServices: Sendable {
     public let attachments: any AttachmentStore
     public let messages: any MessageLedger
     public let boundaries: any BoundaryStore
+    /// NGSI-LD entities.
+    public let entities: any EntityStore
+    /// The @contexts known without the network (the NGSI-LD core context).
+    let contexts: ContextLibrary
+    /// `serve --open-ngsi-ld`: the NGSI-LD API without a key (a closed network, conformance runs).
+    public let openContextBroker: Bool
     /// Where attachments' bytes are kept, and their small copies made.
     let files: AttachmentFiles
     public let hasher: PasswordHasher
@@ -27,8 +33,10 @@ public struct AppServices: Sendable {
     /// `attachmentsFolder` nil: a new folder under the system's temporary folder (tests, tools).
     public init(
         database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy, reports: ReportPolicy = ReportPolicy(),
-        attachmentsFolder: String? = nil
+        attachmentsFolder: String? = nil, openContextBroker: Bool = false
     ) throws {
+        self.openContextBroker = openContextBroker
+        self.contexts = try ContextLibrary()
         self.reportPolicy = reports
         self.files = try attachmentsFolder.map { try AttachmentFiles(root: $0) } ?? AttachmentFiles.temporary()
         let store = CityStore(database: database)
@@ -46,6 +54,7 @@ public struct AppServices: Sendable {
         self.attachments = store
         self.messages = store
         self.boundaries = store
+        self.entities = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

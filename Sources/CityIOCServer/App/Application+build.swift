@@ -47,6 +47,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     MailIntake(services: services).register(on: router)
     MessagingIntake(services: services, secret: services.reportPolicy.messagingSecret, zaloSecret: services.reportPolicy.zaloSecret).register(on: router)
     Open311Controller(services: services).register(on: router)
+    NGSILDController(services: services, contexts: services.contexts, openAccess: services.openContextBroker).register(on: router)
     return router
 }
 

@@ -26,6 +26,24 @@ struct ErrorMiddleware: RouterMiddleware {
         var message: Text
         var validation: ValidationError?
         var headers: HTTPFields = [:]
+
+        /// The same refusal in NGSI-LD's terms.
+        func ngsi(_ language: Language) -> NGSIError {
+            let kind: NGSIError.Kind =
+                switch status.code {
+                case 401: .unauthorized
+                case 403: .forbidden
+                case 404: .resourceNotFound
+                case 405: .operationNotSupported
+                case 409: .alreadyExists
+                case 413: .payloadTooLarge
+                case 415: .unsupportedMediaType
+                case 503: .ldContextNotAvailable
+                case 400..<500: .badRequestData
+                default: .internalError
+                }
+            return NGSIError(kind, message(language))
+        }
     }
 
     func outcome(of error: any Error, context: Context) -> Outcome {
@@ -109,6 +127,9 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.debug("request refused", metadata: ["status": "\(outcome.status.code)", "reason": "\(outcome.slug)"])
         }
         let language = LanguagePreference.resolve(request: request, user: nil)
+        if PathKind(request.uri.path) == .ngsiLD {
+            return Self.ngsiProblem(error as? NGSIError ?? outcome.ngsi(language), request: request, headers: outcome.headers)
+        }
         if PathKind(request.uri.path) == .open311 {
             let format: Open311Document.Format = request.uri.path.lowercased().hasSuffix(".xml") ? .xml : .json
             return Open311Document.errors(outcome.status, outcome.message(language)).response(format, root: "errors", status: outcome.status)
@@ -129,6 +150,17 @@ struct ErrorMiddleware: RouterMiddleware {
         outcome.headers[.contentType] = "text/html; charset=utf-8"
         let page = ErrorPage(status: outcome.status, message: outcome.message(language), requestID: context.id, language: language)
         return Response(status: outcome.status, headers: outcome.headers, body: .init(byteBuffer: ByteBuffer(string: page.render().raw)))
+    }
+
+    /// NGSI-LD's error format: ProblemDetails with the spec's type URI, as `application/json`.
+    static func ngsiProblem(_ error: NGSIError, request: Request, headers extra: HTTPFields) -> Response {
+        var members: [String: JSON] = ["type": .string(error.kind.type), "title": .string(error.title), "status": .number(Double(error.kind.status))]
+        if !error.detail.isEmpty { members["detail"] = .string(error.detail) }
+        members["instance"] = .string(request.uri.path)
+        var headers = extra
+        headers[.contentType] = "application/json"
+        return Response(
+            status: HTTPResponse.Status(code: error.kind.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSON.object(members).text)))
     }
 
     /// Machines get problem documents: the API, the operational endpoints, and any client that

@@ -6,6 +6,8 @@ enum PathKind: Equatable {
     case api
     /// `/open311/v2/…`: Open311's formats and error list.
     case open311
+    /// `/ngsi-ld/v1/…`: NGSI-LD's ProblemDetails with the spec's error types.
+    case ngsiLD
     /// `/assets/…`: the stylesheet, script and images.
     case asset
     /// Everything else: pages for people.
@@ -16,6 +18,8 @@ enum PathKind: Equatable {
             self = .api
         } else if path.hasPrefix(Open311Controller.base + "/") {
             self = .open311
+        } else if path.hasPrefix(NGSILDController.base + "/") {
+            self = .ngsiLD
         } else if path.hasPrefix("/assets/") {
             self = .asset
         } else {

@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments,
+        attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities,
     ]
 
     static let organisation = Migration(
@@ -294,5 +294,39 @@ public enum Schema {
         version: 15, name: "withdrawn attachments",
         both: """
             ALTER TABLE attachments ADD COLUMN withdrawn TEXT;
+            """)
+
+    /// NGSI-LD entities per tenant: the expanded entity as JSON, its types and attribute names in
+    /// tables of their own (queries by type and by attribute go through indexes, not through
+    /// every entity), and the bounding box of its `location` for geo-queries.
+    static let contextEntities = Migration(
+        version: 16, name: "context entities",
+        sqlite: """
+            CREATE TABLE context_tenants (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+            CREATE TABLE context_entities (
+                tenant TEXT NOT NULL, id TEXT NOT NULL, types TEXT NOT NULL, body TEXT NOT NULL,
+                created_at TEXT NOT NULL, modified_at TEXT NOT NULL,
+                west REAL, south REAL, east REAL, north REAL,
+                PRIMARY KEY (tenant, id));
+            CREATE TABLE context_entity_types (
+                tenant TEXT NOT NULL, type TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, type, entity_id));
+            CREATE TABLE context_entity_attributes (
+                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, name, entity_id));
+            CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
+            CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
+            """,
+        postgres: """
+            CREATE TABLE context_tenants (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL);
+            CREATE TABLE context_entities (
+                tenant TEXT NOT NULL, id TEXT NOT NULL, types TEXT NOT NULL, body TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL, modified_at TIMESTAMPTZ NOT NULL,
+                west DOUBLE PRECISION, south DOUBLE PRECISION, east DOUBLE PRECISION, north DOUBLE PRECISION,
+                PRIMARY KEY (tenant, id));
+            CREATE TABLE context_entity_types (
+                tenant TEXT NOT NULL, type TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, type, entity_id));
+            CREATE TABLE context_entity_attributes (
+                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, name, entity_id));
+            CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
+            CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
             """)
 }

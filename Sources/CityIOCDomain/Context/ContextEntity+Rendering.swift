@@ -1,0 +1,95 @@
+import Foundation
+
+extension ContextEntity {
+    /// How an entity is written back (clause 4.5): every attribute as an object (`normalized`),
+    /// attribute → value (`keyValues`, called `simplified` in 1.8), or `concise` (types left out
+    /// where the member says the kind, a Property with nothing else as its bare value).
+    public enum Representation: String, Sendable {
+        case normalized
+        case keyValues
+        case concise
+    }
+
+    /// What a client asked to see of an entity.
+    public struct View: Sendable {
+        public var representation: Representation = .normalized
+        /// Expanded attribute names to keep (`attrs`, `pick`); nil keeps all.
+        public var attributes: Set<String>?
+        /// Expanded attribute names to leave out (`omit`).
+        public var omitted: Set<String> = []
+        /// `options=sysAttrs`: createdAt and modifiedAt of the entity and each attribute.
+        public var systemAttributes = false
+        /// `lang=vi`: LanguageProperties as the string in that language (or the first one).
+        public var language: String?
+
+        public init(
+            representation: Representation = .normalized, attributes: Set<String>? = nil, omitted: Set<String> = [],
+            systemAttributes: Bool = false, language: String? = nil
+        ) {
+            self.representation = representation
+            self.attributes = attributes
+            self.omitted = omitted
+            self.systemAttributes = systemAttributes
+            self.language = language
+        }
+    }
+
+    /// The entity as a client with `context` reads it, names compacted with that context.
+    public func rendered(_ view: View, context: LDContext) -> [String: JSON] {
+        var out: [String: JSON] = ["id": .string(id)]
+        let shortTypes = types.map { JSON.string(context.compact($0)) }
+        out["type"] = shortTypes.count == 1 ? shortTypes[0] : .array(shortTypes)
+        if !scopes.isEmpty { out["scope"] = scopes.count == 1 ? .string(scopes[0]) : .array(scopes.map { .string($0) }) }
+        if view.systemAttributes && view.representation != .keyValues {
+            out["createdAt"] = .string(Timestamp.utcMilliseconds(createdAt))
+            out["modifiedAt"] = .string(Timestamp.utcMilliseconds(modifiedAt))
+        }
+        for (name, instances) in attributes {
+            if let keep = view.attributes, !keep.contains(name) { continue }
+            if view.omitted.contains(name) { continue }
+            let written = instances.map { Self.render($0, view, context: context) }
+            out[context.compact(name)] = written.count == 1 ? written[0] : .array(written)
+        }
+        return out
+    }
+
+    static func render(_ instance: JSON, _ view: View, context: LDContext) -> JSON {
+        guard case .object(let members) = instance, let kind = members["type"]?.string.flatMap(Kind.init(rawValue:)) else { return instance }
+        var value = members[kind.valueMember] ?? .null
+        if kind == .vocabProperty { value = Self.compactVocab(value, context) }
+        if kind == .languageProperty, let language = view.language, case .object(let map) = value {
+            let chosen = map[language] ?? map["@none"] ?? map.sorted { $0.key < $1.key }.first?.value ?? .null
+            if view.representation == .keyValues { return chosen }
+            var out: [String: JSON] = ["type": .string(Kind.property.rawValue), "value": chosen, "lang": .string(map[language] != nil ? language : "@none")]
+            if view.systemAttributes { out["createdAt"] = members["createdAt"]; out["modifiedAt"] = members["modifiedAt"] }
+            return .object(out.compactMapValues { $0 })
+        }
+        if view.representation == .keyValues {
+            if kind == .languageProperty { return .object(["languageMap": value]) }
+            return value
+        }
+        var out: [String: JSON] = [:]
+        for (key, member) in members {
+            switch key {
+            case "createdAt", "modifiedAt": if view.systemAttributes { out[key] = member }
+            case "type": if view.representation == .normalized { out[key] = member }
+            case kind.valueMember: out[key] = value
+            case "objectType": out[key] = .array(member.items.compactMap(\.string).map { .string(context.compact($0)) })
+            case _ where attributeMembers.contains(key): out[key] = member
+            default: out[context.compact(key)] = render(member, view, context: context)
+            }
+        }
+        // Concise: a Property with only its value is that value.
+        if view.representation == .concise, kind == .property, out.count == 1, let bare = out["value"], bare.object == nil { return bare }
+        if view.representation == .concise, kind == .geoProperty, out.count == 1, let bare = out["value"] { return bare }
+        return .object(out)
+    }
+
+    static func compactVocab(_ value: JSON, _ context: LDContext) -> JSON {
+        switch value {
+        case .string(let iri): .string(context.compact(iri))
+        case .array(let items): .array(items.map { compactVocab($0, context) })
+        default: value
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import CityIOCDomain
+import Foundation
+
+/// NGSI-LD entities, per tenant (`""` is the default tenant). Every change is one transaction
+/// with its audit entry: a request that fails half-way writes nothing.
+public protocol EntityStore: Sendable {
+    /// Stores a new entity; `StoreError.duplicate` when the tenant has one with that id.
+    func createEntity(_ entity: ContextEntity, tenant: String, context: ChangeContext) async throws
+    func entity(_ id: String, tenant: String) async throws -> ContextEntity?
+    /// Entities matching the query, in id order, and how many match in all when asked.
+    func entities(_ query: EntityQuery, tenant: String) async throws -> (entities: [ContextEntity], count: Int?)
+    /// Reads the entity under lock, lets `change` alter it (or throw, changing nothing) and
+    /// stores the result; `StoreError.notFound` when there is none. Returns what `change` returned.
+    func modifyEntity<Result: Sendable>(
+        _ id: String, tenant: String, action: String, context: ChangeContext,
+        _ change: @escaping @Sendable (inout ContextEntity) throws -> Result
+    ) async throws -> Result
+    /// Removes the entity; false when there was none.
+    func deleteEntity(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool
+    func tenantExists(_ tenant: String) async throws -> Bool
+}
+
+/// What to find: the spec's `id`, `type` and `attrs` filters, and a page.
+public struct EntityQuery: Sendable, Equatable {
+    public var ids: [String]
+    /// Expanded type IRIs; an entity of any of them matches.
+    public var types: [String]
+    /// Expanded attribute IRIs; an entity with any of them matches.
+    public var attributes: [String]
+    public var limit: Int
+    public var offset: Int
+    public var count: Bool
+
+    public init(ids: [String] = [], types: [String] = [], attributes: [String] = [], limit: Int = 20, offset: Int = 0, count: Bool = false) {
+        self.ids = ids
+        self.types = types
+        self.attributes = attributes
+        self.limit = limit
+        self.offset = offset
+        self.count = count
+    }
+}
+
+extension CityStore: EntityStore {
+    static let entityColumns = "id, types, body, created_at, modified_at"
+
+    public func createEntity(_ entity: ContextEntity, tenant: String, context: ChangeContext) async throws {
+        let rows = Self.entityRows(entity, tenant: tenant)
+        try await database.perform(
+            Mutation { _ in
+                Plan(
+                    statements: [Self.tenantInsert(tenant, context.now), rows.entity] + rows.index,
+                    audit: AuditDraft(
+                        action: "entity.create", entityType: "context-entity", entityID: Self.auditID(entity.id, tenant), before: nil,
+                        after: Self.entityBody(entity)),
+                    result: ())
+            }, context: context)
+    }
+
+    public func entity(_ id: String, tenant: String) async throws -> ContextEntity? {
+        try await database.query(SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)]))
+            .first.map(Self.entity)
+    }
+
+    public func entities(_ query: EntityQuery, tenant: String) async throws -> (entities: [ContextEntity], count: Int?) {
+        var filter = SQL(" FROM context_entities e WHERE e.tenant = ?", [.text(tenant)])
+        if !query.ids.isEmpty {
+            filter.append(" AND e.id IN (" + query.ids.map { _ in "?" }.joined(separator: ", ") + ")")
+            filter.binds += query.ids.map { .text($0) }
+        }
+        if !query.types.isEmpty {
+            filter.append(
+                " AND EXISTS (SELECT 1 FROM context_entity_types t WHERE t.tenant = e.tenant AND t.entity_id = e.id AND t.type IN ("
+                    + query.types.map { _ in "?" }.joined(separator: ", ") + "))")
+            filter.binds += query.types.map { .text($0) }
+        }
+        if !query.attributes.isEmpty {
+            filter.append(
+                " AND EXISTS (SELECT 1 FROM context_entity_attributes a WHERE a.tenant = e.tenant AND a.entity_id = e.id AND a.name IN ("
+                    + query.attributes.map { _ in "?" }.joined(separator: ", ") + "))")
+            filter.binds += query.attributes.map { .text($0) }
+        }
+        var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
+        select.append(" ORDER BY e.id LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))")
+        let entities = query.limit == 0 ? [] : try await database.query(select).map(Self.entity)
+        var count: Int?
+        if query.count {
+            count = Int(try await database.query(SQL("SELECT COUNT(*) AS n" + filter.text, filter.binds)).first?.int("n") ?? 0)
+        }
+        return (entities, count)
+    }
+
+    public func modifyEntity<Result: Sendable>(
+        _ id: String, tenant: String, action: String, context: ChangeContext,
+        _ change: @escaping @Sendable (inout ContextEntity) throws -> Result
+    ) async throws -> Result {
+        let read = SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                guard let row = rows.first else { throw StoreError.notFound }
+                var entity = try Self.entity(row)
+                let before = Self.entityBody(entity)
+                let result = try change(&entity)
+                entity.modifiedAt = context.now
+                let after = Self.entityBody(entity)
+                if after == before { return Plan(statements: [], audit: nil, result: result) }
+                let rows = Self.entityRows(entity, tenant: tenant)
+                return Plan(
+                    statements: Self.entityRemoval(id, tenant: tenant) + [rows.entity] + rows.index,
+                    audit: AuditDraft(action: action, entityType: "context-entity", entityID: Self.auditID(id, tenant), before: before, after: after),
+                    result: result)
+            }, context: context)
+    }
+
+    public func deleteEntity(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool {
+        let read = SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                guard let row = rows.first else { return Plan(statements: [], audit: nil, result: false) }
+                let entity = try Self.entity(row)
+                return Plan(
+                    statements: Self.entityRemoval(id, tenant: tenant),
+                    audit: AuditDraft(
+                        action: "entity.delete", entityType: "context-entity", entityID: Self.auditID(id, tenant), before: Self.entityBody(entity),
+                        after: nil),
+                    result: true)
+            }, context: context)
+    }
+
+    public func tenantExists(_ tenant: String) async throws -> Bool {
+        if tenant.isEmpty { return true }
+        return !(try await database.query(SQL("SELECT name FROM context_tenants WHERE name = ?", [.text(tenant)])).isEmpty)
+    }
+
+    // MARK: - Rows
+
+    /// `urn:ngsi-ld:Vehicle:A1` in the default tenant, `tenant/urn:…` in another.
+    static func auditID(_ id: String, _ tenant: String) -> String { tenant.isEmpty ? id : tenant + "/" + id }
+
+    static func tenantInsert(_ tenant: String, _ now: Date) -> SQL {
+        SQL("INSERT INTO context_tenants (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [.text(tenant), .date(now)])
+    }
+
+    /// The stored JSON: the expanded entity but its id, types and times, which have columns.
+    static func entityBody(_ entity: ContextEntity) -> String {
+        var body: [String: JSON] = ["attributes": .object(entity.attributes.mapValues { .array($0) })]
+        if !entity.scopes.isEmpty { body["scope"] = .array(entity.scopes.map { .string($0) }) }
+        return JSON.object(body).text
+    }
+
+    static func entityRows(_ entity: ContextEntity, tenant: String) -> (entity: SQL, index: [SQL]) {
+        let box = entity.attributes[LDContext.coreLocation]?.compactMap { $0["value"].flatMap(GeoJSON.boundingBox) }.first
+        let insert = SQL(
+            """
+            INSERT INTO context_entities (tenant, id, types, body, created_at, modified_at, west, south, east, north)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(entityBody(entity)),
+                .date(entity.createdAt), .date(entity.modifiedAt), SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east),
+                SQLValue(box?.north),
+            ])
+        var index: [SQL] = []
+        if !entity.types.isEmpty {
+            var types = SQL("INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ")
+            types.text += entity.types.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
+            types.binds = entity.types.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
+            index.append(types)
+        }
+        let names = entity.attributes.keys.sorted()
+        if !names.isEmpty {
+            var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id) VALUES ")
+            attributes.text += names.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
+            attributes.binds = names.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
+            index.append(attributes)
+        }
+        return (insert, index)
+    }
+
+    static func entityRemoval(_ id: String, tenant: String) -> [SQL] {
+        ["context_entity_types", "context_entity_attributes"].map {
+            SQL("DELETE FROM \($0) WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(id)])
+        } + [SQL("DELETE FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])]
+    }
+
+    static func entity(_ row: SQLRow) throws -> ContextEntity {
+        guard let types = JSON.parse(Array(try row.text("types").utf8))?.array?.compactMap(\.string),
+            let body = JSON.parse(Array(try row.text("body").utf8)), let attributes = body["attributes"]?.object
+        else { throw StoreError.corruptRow("body") }
+        return ContextEntity(
+            id: try row.text("id"), types: types, scopes: body["scope"]?.array?.compactMap(\.string) ?? [],
+            attributes: attributes.mapValues { $0.array ?? [$0] }, createdAt: try row.date("created_at"), modifiedAt: try row.date("modified_at"))
+    }
+}

@@ -1,0 +1,129 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The NGSI-LD API (ETSI GS CIM 009 v1.8) at `/ngsi-ld/v1`: entities and their attributes.
+/// By default reads need a key or session allowed to read context data and writes an
+/// integrator's (or admin's) key; `serve --open-ngsi-ld` opens both, for a closed network or a
+/// conformance run. Every error is a ProblemDetails document with the spec's type URI.
+struct NGSILDController: Sendable {
+    static let base = "/ngsi-ld/v1"
+    let services: AppServices
+    let contexts: ContextLibrary
+    let openAccess: Bool
+
+    func register(on router: Router<AppRequestContext>) {
+        let read: Access = openAccess ? .anyone : .permission(.readContextData)
+        let write: Access = openAccess ? .anyone : .permission(.pushData)
+        let entities = "\(Self.base)/entities"
+        router.on(.post, RouterPath(entities), write, use: create)
+        router.on(.get, RouterPath(entities), read, use: query)
+        router.on(.get, RouterPath("\(entities)/:id"), read, use: retrieve)
+        router.on(.delete, RouterPath("\(entities)/:id"), write, use: delete)
+        router.on(.put, RouterPath("\(entities)/:id"), write, use: replace)
+        router.on(.patch, RouterPath("\(entities)/:id"), write, use: merge)
+        router.on(.post, RouterPath("\(entities)/:id/attrs"), write, use: append)
+        router.on(.patch, RouterPath("\(entities)/:id/attrs"), write, use: update)
+        router.on(.patch, RouterPath("\(entities)/:id/attrs/:attr"), write, use: updateAttribute)
+        router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
+    }
+
+    // MARK: - Entities
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (payload, ldContext) = try await body(request, context)
+        let tenant = try Self.tenant(request)
+        let entity = try ContextEntity.parse(payload, context: ldContext, now: Date())
+        do {
+            try await services.entities.createEntity(entity, tenant: tenant, context: change(context))
+        } catch StoreError.duplicate {
+            throw NGSIError(.alreadyExists, "An entity with this id exists already.", detail: entity.id)
+        }
+        var headers = HTTPFields()
+        headers[.location] = "\(Self.base)/entities/" + Self.pathSegment(entity.id)
+        return Response(status: .created, headers: headers)
+    }
+
+    @Sendable func retrieve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        try Self.allowOnly(q, ["attrs", "pick", "omit", "options", "format", "lang", "geometryProperty", "local", "containedBy", "join", "joinLevel", "datasetId"])
+        let tenant = try await readTenant(request)
+        let (user, linked) = try linkedContext(request)
+        let ldContext = try contexts.active(user)
+        let view = try Self.view(q, ldContext)
+        guard let entity = try await services.entities.entity(try Self.entityID(context), tenant: tenant) else {
+            throw NGSIError.notFound("There is no entity with this id.", try Self.entityID(context))
+        }
+        let rendered = entity.rendered(view, context: ldContext)
+        return try respond(.object(rendered), request: request, user: user, linked: linked, geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
+    }
+
+    @Sendable func query(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        try Self.allowOnly(
+            q,
+            [
+                "id", "type", "attrs", "pick", "omit", "limit", "offset", "count", "options", "format", "lang", "idPattern", "q", "georel",
+                "geometry", "coordinates", "geoproperty", "geometryProperty", "scopeQ", "csf", "orderBy", "local", "datasetId", "containedBy", "join",
+                "joinLevel", "entityMap", "expandValues",
+            ])
+        for unsupported in ["idPattern", "q", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "csf", "orderBy", "containedBy", "join", "entityMap"]
+        where q[Substring(unsupported)] != nil {
+            throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
+        }
+        let tenant = try await readTenant(request)
+        let (user, linked) = try linkedContext(request)
+        let ldContext = try contexts.active(user)
+        let view = try Self.view(q, ldContext)
+        var query = EntityQuery()
+        query.ids = try Self.list(q, "id").map { id throws(NGSIError) in
+            guard ContextEntity.isURI(id) else { throw .badData("id must list URIs.", id) }
+            return id
+        }
+        query.types = try Self.list(q, "type").map { type throws(NGSIError) in
+            guard ContextEntity.isValidName(type) else {
+                throw NGSIError(.operationNotSupported, "Type expressions (with ; | or parentheses) are not supported yet.", detail: type)
+            }
+            return ldContext.expand(type)
+        }
+        query.attributes = view.attributes.map { Array($0).sorted() } ?? []
+        guard !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty else {
+            throw NGSIError.badData("Give at least one of type, id, attrs (or q, geoQ once supported) to query entities.")
+        }
+        let count = try Self.flag(q, "count")
+        let limit = try Self.whole(q, "limit") ?? 20
+        let offset = try Self.whole(q, "offset") ?? 0
+        guard limit > 0 || count else { throw NGSIError.badData("limit=0 is only allowed with count=true.") }
+        guard limit <= 1000 else { throw NGSIError(.tooManyResults, "limit may be at most 1000.", detail: "\(limit)") }
+        query.limit = limit
+        query.offset = offset
+        query.count = count
+        let (found, total) = try await services.entities.entities(query, tenant: tenant)
+        var response = try respond(
+            .array(found.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
+            geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
+        if let total { response.headers[.ngsildResultsCount] = String(total) }
+        return response
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["local"])
+        let tenant = try await readTenant(request)
+        let id = try Self.entityID(context)
+        guard try await services.entities.deleteEntity(id, tenant: tenant, context: change(context)) else {
+            throw NGSIError.notFound("There is no entity with this id.", id)
+        }
+        return Response(status: .noContent)
+    }
+
+    func change(_ context: AppRequestContext) -> ChangeContext {
+        ChangeContext(principal: context.principal, requestID: context.id)
+    }
+}
+
+extension HTTPField.Name {
+    static let ngsildResultsCount = HTTPField.Name("NGSILD-Results-Count")!
+    static let ngsildTenant = HTTPField.Name("NGSILD-Tenant")!
+    static let link = HTTPField.Name("Link")!
+}

@@ -1,0 +1,203 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+/// The NGSI-LD entity operations through the HTTP API, on both engines: what a FIWARE-style
+/// client does, and every way its request can be wrong.
+@Suite struct NGSILDEntityTests {
+    static let userContext = "https://smartdatamodels.org/context.jsonld"
+    static let station: JSON = [
+        "id": "urn:ngsi-ld:AirQualityObserved:QN-HL-01",
+        "type": "AirQualityObserved",
+        "pm25": ["type": "Property", "value": 38.5, "unitCode": "GQ", "observedAt": "2026-12-01T07:00:00Z"],
+        "name": ["type": "LanguageProperty", "languageMap": ["vi": "Trạm Hạ Long", "en": "Ha Long station"]],
+        "location": ["type": "GeoProperty", "value": ["type": "Point", "coordinates": [107.08, 20.95]]],
+        "refDevice": ["type": "Relationship", "object": "urn:ngsi-ld:Device:QN-HL-01-S"],
+    ]
+
+    static func keys(_ services: AppServices) async throws -> (write: String, read: String) {
+        let write = try await services.administration.createApiKey(name: "Cổng cảm biến", role: .integrator, agencyID: nil, context: system).1
+        let read = try await services.administration.createApiKey(name: "Màn hình", role: .leader, agencyID: nil, context: system).1
+        return (write, read)
+    }
+
+    static func headers(_ key: String, type: String? = "application/json", tenant: String? = nil, accept: String? = nil) -> HTTPFields {
+        var headers = bearer(key)
+        if let type { headers[.contentType] = type }
+        if let tenant { headers[.ngsildTenant] = tenant }
+        if let accept { headers[.accept] = accept }
+        return headers
+    }
+
+    static func body(_ json: JSON) -> ByteBuffer { ByteBuffer(string: json.text) }
+
+    static func parsed(_ response: TestResponse) throws -> JSON { try #require(JSON.parse(response.body.readableBytesView)) }
+
+    @Test(arguments: TestEngine.all)
+    func aClientCreatesReadsQueriesChangesAndDeletesAnEntity(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            let id = "urn:ngsi-ld:AirQualityObserved:QN-HL-01"
+            let path = "/ngsi-ld/v1/entities/" + NGSILDController.pathSegment(id)
+
+            // when a station is created
+            let created = try await client.execute(uri: "/ngsi-ld/v1/entities", method: .post, headers: Self.headers(write), body: Self.body(Self.station))
+            #expect(created.status == .created)
+            #expect(created.headers[.location] == path)
+            // then it reads back, normalized, with the core context linked
+            let fetched = try await client.execute(uri: path, method: .get, headers: Self.headers(read, type: nil))
+            #expect(fetched.status == .ok)
+            #expect(fetched.headers[.link]?.contains("ngsi-ld-core-context-v1.8.jsonld") == true)
+            let entity = try Self.parsed(fetched)
+            #expect(entity["type"] == "AirQualityObserved")
+            #expect(entity["pm25"]?["value"] == 38.5 && entity["pm25"]?["unitCode"] == "GQ")
+            #expect(entity["pm25"]?["observedAt"] == "2026-12-01T07:00:00.000Z")
+            #expect(entity["refDevice"]?["object"] == "urn:ngsi-ld:Device:QN-HL-01-S")
+            #expect(entity["pm25"]?["createdAt"] == nil)
+            // keyValues, a language, system attributes, picking attributes
+            let simple = try Self.parsed(try await client.execute(uri: path + "?format=keyValues&lang=vi", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(simple["pm25"] == 38.5 && simple["name"] == "Trạm Hạ Long")
+            let system = try Self.parsed(try await client.execute(uri: path + "?options=sysAttrs&attrs=pm25", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(system["createdAt"]?.string != nil && system["pm25"]?["modifiedAt"]?.string != nil && system["name"] == nil)
+            // JSON-LD carries its @context; GeoJSON gives a feature
+            let ld = try Self.parsed(try await client.execute(uri: path, method: .get, headers: Self.headers(read, type: nil, accept: "application/ld+json")))
+            #expect(ld["@context"]?.string?.contains("ngsi-ld-core-context") == true)
+            let geo = try Self.parsed(try await client.execute(uri: path, method: .get, headers: Self.headers(read, type: nil, accept: "application/geo+json")))
+            #expect(geo["type"] == "Feature" && geo["geometry"]?["type"] == "Point")
+
+            // a query by type and by attribute, with the count
+            let listed = try await client.execute(uri: "/ngsi-ld/v1/entities?type=AirQualityObserved&count=true", method: .get, headers: Self.headers(read, type: nil))
+            #expect(listed.headers[.ngsildResultsCount] == "1")
+            #expect(try Self.parsed(listed).array?.first?["id"] == .string(id))
+            let none = try await client.execute(uri: "/ngsi-ld/v1/entities?type=WaterLevel", method: .get, headers: Self.headers(read, type: nil))
+            #expect(try Self.parsed(none) == [])
+            let byAttribute = try await client.execute(uri: "/ngsi-ld/v1/entities?attrs=refDevice", method: .get, headers: Self.headers(read, type: nil))
+            #expect(try Self.parsed(byAttribute).array?.count == 1)
+
+            // partial update of one attribute, then an update of several, one unknown (207)
+            let patched = try await client.execute(
+                uri: path + "/attrs/pm25", method: .patch, headers: Self.headers(write), body: Self.body(["value": 41.0]))
+            #expect(patched.status == .noContent)
+            let updated = try await client.execute(
+                uri: path + "/attrs", method: .patch, headers: Self.headers(write),
+                body: Self.body(["pm25": ["type": "Property", "value": 42], "no2": ["type": "Property", "value": 12]]))
+            #expect(updated.status.code == 207)
+            #expect(try Self.parsed(updated)["notUpdated"]?.array?.first?["attributeName"] == "no2")
+            // append adds the new one; with noOverwrite an existing one is kept
+            let appended = try await client.execute(
+                uri: path + "/attrs?options=noOverwrite", method: .post, headers: Self.headers(write), body: Self.body(["no2": 12, "pm25": 99]))
+            #expect(appended.status.code == 207)
+            let now = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(now["pm25"] == 42 && now["no2"] == 12)
+            // merge removes with null and adds; delete one attribute
+            #expect(
+                try await client.execute(uri: path, method: .patch, headers: Self.headers(write, type: "application/merge-patch+json"), body: Self.body(["no2": nil, "o3": 30]))
+                    .status == .noContent)
+            #expect(try await client.execute(uri: path + "/attrs/refDevice", method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
+            let merged = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(merged["no2"] == nil && merged["o3"] == 30 && merged["refDevice"] == nil && merged["pm25"] == 42)
+
+            // every change is audited
+            let audit = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity"))
+            #expect(
+                Set(audit.map(\.action)).isSuperset(of: ["entity.create", "entity.attribute.update", "entity.update", "entity.append", "entity.merge", "entity.attribute.delete"]))
+
+            // delete, then it is gone
+            #expect(try await client.execute(uri: path, method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
+            let gone = try await client.execute(uri: path, method: .get, headers: Self.headers(read, type: nil))
+            #expect(gone.status == .notFound)
+            #expect(try Self.parsed(gone)["type"] == "https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aClientsOwnContextExpandsItsTermsAndTenantsAreApart(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            // A client with its own context, inline in an ld+json body.
+            let context: JSON = ["aq": "https://smartdatamodels.org/dataModel.Environment/", "pm10": "aq:pm10", "Station": "aq:AirQualityObserved"]
+            let entity: JSON = ["@context": context, "id": "urn:ngsi-ld:Station:1", "type": "Station", "pm10": 20]
+            let created = try await client.execute(
+                uri: "/ngsi-ld/v1/entities", method: .post, headers: Self.headers(write, type: "application/ld+json", tenant: "halong"), body: Self.body(entity))
+            #expect(created.status == .created)
+            let stored = try #require(try await services.entities.entity("urn:ngsi-ld:Station:1", tenant: "halong"))
+            #expect(stored.types == ["https://smartdatamodels.org/dataModel.Environment/AirQualityObserved"])
+            #expect(stored.attributes["https://smartdatamodels.org/dataModel.Environment/pm10"] != nil)
+            // Without the client's context the names come back as full IRIs.
+            let plain = try Self.parsed(
+                try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Station:1?format=keyValues", method: .get, headers: Self.headers(read, type: nil, tenant: "halong"))
+            )
+            #expect(plain["type"] == "https://smartdatamodels.org/dataModel.Environment/AirQualityObserved")
+            #expect(plain["https://smartdatamodels.org/dataModel.Environment/pm10"] == 20)
+            // The other tenant does not see it, and an unknown tenant is refused on reads.
+            let other = try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Station:1", method: .get, headers: Self.headers(read, type: nil))
+            #expect(other.status == .notFound)
+            let unknown = try await client.execute(uri: "/ngsi-ld/v1/entities?type=Station", method: .get, headers: Self.headers(read, type: nil, tenant: "nowhere"))
+            #expect(try Self.parsed(unknown)["type"] == "https://uri.etsi.org/ngsi-ld/errors/NonexistentTenant")
+            // A context named by a URL this server does not hold is LdContextNotAvailable.
+            var linked = Self.headers(read, type: nil, tenant: "halong")
+            linked[.link] = "<\(Self.userContext)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
+            let unavailable = try await client.execute(uri: "/ngsi-ld/v1/entities?type=Station", method: .get, headers: linked)
+            #expect(unavailable.status == .serviceUnavailable)
+            #expect(try Self.parsed(unavailable)["type"] == "https://uri.etsi.org/ngsi-ld/errors/LdContextNotAvailable")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func badRequestsGetTheSpecsProblemsAndChangeNothing(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            func problem(_ method: HTTPRequest.Method, _ uri: String, _ headers: HTTPFields, _ body: String? = nil) async throws -> (Int, String) {
+                let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                let type = JSON.parse(response.body.readableBytesView)?["type"]?.string
+                return (Int(response.status.code), type?.replacingOccurrences(of: "https://uri.etsi.org/ngsi-ld/errors/", with: "") ?? "")
+            }
+            let post = "/ngsi-ld/v1/entities"
+            let cases: [(HTTPRequest.Method, String, HTTPFields, String?, Int, String)] = [
+                (.post, post, Self.headers(write), #"{"id": "not a uri", "type": "T"}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1"}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "bad name": 1}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Relationship", "object": "no uri"}}"#, 400, "BadRequestData"),
+                (
+                    .post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "loc": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [200, 95]}}}"#, 400,
+                    "BadRequestData"
+                ),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Unknown", "value": 1}}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Property", "value": 1, "observedAt": "yesterday"}}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), "{not json", 400, "InvalidRequest"),
+                (.post, post, Self.headers(write, type: "text/plain"), #"{"id": "urn:x:1", "type": "T"}"#, 415, "UnsupportedMediaType"),
+                (.post, post, Self.headers(write, type: "application/ld+json"), #"{"id": "urn:x:1", "type": "T"}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"@context": {}, "id": "urn:x:1", "type": "T"}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(read), #"{"id": "urn:x:1", "type": "T"}"#, 403, "Forbidden"),
+                (.post, post, HTTPFields([HTTPField(name: .contentType, value: "application/json")]), #"{"id": "urn:x:1", "type": "T"}"#, 401, "Unauthorized"),
+                (.get, "/ngsi-ld/v1/entities", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
+                (.get, "/ngsi-ld/v1/entities?type=T&colour=red", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
+                (.get, "/ngsi-ld/v1/entities?type=T&limit=5000", Self.headers(read, type: nil), nil, 403, "TooManyResults"),
+                (.get, "/ngsi-ld/v1/entities?type=T&limit=-1", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
+                (.get, "/ngsi-ld/v1/entities?type=T", Self.headers(read, type: nil, accept: "text/html"), nil, 406, "NotAcceptable"),
+                (.get, "/ngsi-ld/v1/entities?type=T", Self.headers(read, type: nil, tenant: "bad tenant!"), nil, 400, "BadRequestData"),
+                (.get, "/ngsi-ld/v1/entities/not-a-uri", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
+                (.delete, "/ngsi-ld/v1/entities/urn:x:none", Self.headers(write, type: nil), nil, 404, "ResourceNotFound"),
+                (.patch, "/ngsi-ld/v1/entities/urn:x:none/attrs/a", Self.headers(write), #"{"value": 1}"#, 404, "ResourceNotFound"),
+            ]
+            for (method, uri, headers, body, status, type) in cases {
+                let (got, kind) = try await problem(method, uri, headers, body)
+                #expect(got == status && kind == type, "\(method) \(uri) \(body ?? "")")
+            }
+            // A second create of the same id is AlreadyExists; nothing of the refused ones was stored.
+            let entity = #"{"id": "urn:x:1", "type": "T", "a": 1}"#
+            #expect(try await problem(.post, post, Self.headers(write), entity).0 == 201)
+            #expect(try await problem(.post, post, Self.headers(write), entity) == (409, "AlreadyExists"))
+            #expect(try await services.entities.entities(EntityQuery(types: [LDContext.defaultVocabulary + "T"], count: true), tenant: "").count == 1)
+            // A partial update with a bad value changes nothing.
+            #expect(try await problem(.patch, "/ngsi-ld/v1/entities/urn:x:1/attrs/a", Self.headers(write), #"{"type": "Relationship", "object": 5}"#).0 == 400)
+            let kept = try #require(try await services.entities.entity("urn:x:1", tenant: ""))
+            #expect(kept.attributes[LDContext.defaultVocabulary + "a"]?.first?["value"] == 1)
+        }
+    }
+}
