@@ -200,4 +200,60 @@ import Testing
             #expect(kept.attributes[LDContext.defaultVocabulary + "a"]?.first?["value"] == 1)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func batchesSucceedOrFailPerEntityAndDiscoveryListsWhatIsStored(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            func post(_ operation: String, _ body: JSON) async throws -> TestResponse {
+                try await client.execute(uri: "/ngsi-ld/v1/entityOperations/\(operation)", method: .post, headers: Self.headers(write), body: Self.body(body))
+            }
+            func sensor(_ n: Int, level: Double) -> JSON {
+                ["id": .string("urn:ngsi-ld:WaterLevel:\(n)"), "type": "WaterLevel", "level": ["type": "Property", "value": .number(level), "unitCode": "MTR"]]
+            }
+            // create: two good, one bad, one already there
+            #expect(try await post("create", [sensor(1, level: 1.2)]).status == .created)
+            let created = try await post("create", [sensor(2, level: 0.8), ["id": "not a uri", "type": "WaterLevel"], sensor(1, level: 9), sensor(3, level: 2.1)])
+            #expect(created.status.code == 207)
+            let result = try Self.parsed(created)
+            #expect(result["success"] == ["urn:ngsi-ld:WaterLevel:2", "urn:ngsi-ld:WaterLevel:3"])
+            #expect(
+                result["errors"]?.array?.compactMap { $0["error"]?["type"]?.string }.sorted() == [
+                    "https://uri.etsi.org/ngsi-ld/errors/AlreadyExists", "https://uri.etsi.org/ngsi-ld/errors/BadRequestData",
+                ])
+            let first = try #require(try await services.entities.entity("urn:ngsi-ld:WaterLevel:1", tenant: ""))
+            #expect(first.attributes[LDContext.defaultVocabulary + "level"]?.first?["value"] == 1.2)
+            // upsert: one new (201 with its id), one replaced
+            let upserted = try await post("upsert", [sensor(1, level: 1.5), sensor(4, level: 0.3)])
+            #expect(upserted.status == .created)
+            #expect(try Self.parsed(upserted) == ["urn:ngsi-ld:WaterLevel:4"])
+            #expect(try await post("upsert", [sensor(1, level: 1.6)]).status == .noContent)
+            // update with noOverwrite keeps what is there and adds what is not
+            let update: JSON = [["id": "urn:ngsi-ld:WaterLevel:2", "level": 7, "battery": 0.9]]
+            #expect(
+                try await client.execute(
+                    uri: "/ngsi-ld/v1/entityOperations/update?options=noOverwrite", method: .post, headers: Self.headers(write), body: Self.body(update)
+                ).status == .noContent)
+            let second = try Self.parsed(
+                try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:WaterLevel:2?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(second["level"] == 0.8 && second["battery"] == 0.9)
+            // discovery
+            let types = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/types", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(types["typeList"] == ["WaterLevel"])
+            let info = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/types/WaterLevel", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(info["entityCount"] == 4)
+            #expect(info["attributeDetails"]?.array?.compactMap { $0["attributeName"]?.string } == ["battery", "level"])
+            let attribute = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/attributes/level", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(attribute["attributeCount"] == 4 && attribute["attributeTypes"] == ["Property"] && attribute["typeNames"] == ["WaterLevel"])
+            let names = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/attributes", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(names["attributeList"] == ["battery", "level"])
+            // delete: one missing is an error of its own, the others go
+            let deleted = try await post("delete", ["urn:ngsi-ld:WaterLevel:3", "urn:ngsi-ld:WaterLevel:99"])
+            #expect(deleted.status.code == 207)
+            #expect(try Self.parsed(deleted)["success"] == ["urn:ngsi-ld:WaterLevel:3"])
+            #expect(try await services.entities.entity("urn:ngsi-ld:WaterLevel:3", tenant: "") == nil)
+            #expect(try await post("delete", []).status == .badRequest)
+            #expect(try await post("create", ["id": "urn:x:1", "type": "T"]).status == .badRequest)
+        }
+    }
 }

@@ -18,6 +18,13 @@ public protocol EntityStore: Sendable {
     /// Removes the entity; false when there was none.
     func deleteEntity(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool
     func tenantExists(_ tenant: String) async throws -> Bool
+    /// The batch operations; see `CityStore.writeEntities`.
+    func writeEntities(
+        _ ids: [String], tenant: String, action: String, context: ChangeContext,
+        _ decide: @escaping @Sendable (String, ContextEntity?) -> EntityDecision
+    ) async throws -> [(decision: EntityDecision, existed: Bool)]
+    func entityTypes(tenant: String) async throws -> [EntityTypeSummary]
+    func attributeSummaries(tenant: String) async throws -> [AttributeSummary]
 }
 
 /// What to find: the spec's `id`, `type` and `attrs` filters, and a page.
@@ -169,9 +176,12 @@ extension CityStore: EntityStore {
         }
         let names = entity.attributes.keys.sorted()
         if !names.isEmpty {
-            var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id) VALUES ")
-            attributes.text += names.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
-            attributes.binds = names.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
+            var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ")
+            attributes.text += names.map { _ in "(?, ?, ?, ?)" }.joined(separator: ", ")
+            attributes.binds = names.flatMap { name in
+                let kinds = Set(entity.attributes[name]!.compactMap { $0["type"]?.string }).sorted().joined(separator: " ")
+                return [SQLValue.text(tenant), .text(name), .text(entity.id), .text(kinds)]
+            }
             index.append(attributes)
         }
         return (insert, index)

@@ -27,6 +27,7 @@ struct NGSILDController: Sendable {
         router.on(.patch, RouterPath("\(entities)/:id/attrs"), write, use: update)
         router.on(.patch, RouterPath("\(entities)/:id/attrs/:attr"), write, use: updateAttribute)
         router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
+        registerBatch(on: router, read: read, write: write)
     }
 
     // MARK: - Entities

@@ -311,7 +311,8 @@ public enum Schema {
             CREATE TABLE context_entity_types (
                 tenant TEXT NOT NULL, type TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, type, entity_id));
             CREATE TABLE context_entity_attributes (
-                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, name, entity_id));
+                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, kinds TEXT NOT NULL,
+                PRIMARY KEY (tenant, name, entity_id));
             CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
             CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
             """,
@@ -325,7 +326,8 @@ public enum Schema {
             CREATE TABLE context_entity_types (
                 tenant TEXT NOT NULL, type TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, type, entity_id));
             CREATE TABLE context_entity_attributes (
-                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (tenant, name, entity_id));
+                tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, kinds TEXT NOT NULL,
+                PRIMARY KEY (tenant, name, entity_id));
             CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
             CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
             """)
