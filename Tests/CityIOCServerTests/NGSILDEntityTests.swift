@@ -256,4 +256,24 @@ import Testing
             #expect(try await post("create", ["id": "urn:x:1", "type": "T"]).status == .badRequest)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theDemoCityHasItsSubsystemsAsEntitiesOnce(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            let city = DemoCity(services: services)
+            _ = try await city.load(hasher: testHasher)
+            let types = try await services.entities.entityTypes(tenant: "").map { services.contexts.core.compact($0.type) }
+            #expect(types == ["AirQualityObserved", "Device", "FloodMonitoring", "OffStreetParking", "TrafficFlowObserved"])
+            let stations = try await services.entities.entities(
+                EntityQuery(types: [LDContext.defaultVocabulary + "AirQualityObserved"], limit: 100, count: true), tenant: "")
+            #expect(stations.count == DemoSensors.wards)
+            let station = try #require(stations.entities.first)
+            #expect(station.attributes[LDContext.coreLocation]?.first?["type"] == "GeoProperty")
+            #expect(station.attributes[LDContext.defaultVocabulary + "pm25"]?.first?["unitCode"] == "GQ")
+            // A second start keeps what is there (a gateway may have updated it) and adds nothing.
+            let before = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity")).count
+            _ = try await city.load(hasher: testHasher)
+            #expect(try await services.audit.auditEntries(AuditFilter(entityType: "context-entity")).count == before)
+        }
+    }
 }

@@ -14,6 +14,8 @@ public struct DemoCity: Sendable {
     let calendar: any CalendarStore
     let reports: any ReportStore
     let routing: any RoutingStore
+    let entities: any EntityStore
+    let contexts: ContextLibrary
 
     public init(services: AppServices) {
         organisation = services.organisation
@@ -23,6 +25,8 @@ public struct DemoCity: Sendable {
         calendar = services.calendar
         reports = services.reports
         routing = services.routing
+        entities = services.entities
+        contexts = services.contexts
     }
 
     /// One sign-in printed for people trying the demo.
@@ -166,6 +170,15 @@ public struct DemoCity: Sendable {
         let kept = Set(try await calendar.calendarDays(year: nil).map(\.day.year))
         for day in shipped where !kept.contains(day.day.year) {
             try await calendar.saveCalendarDay(day, context: context)
+        }
+
+        // The subsystems' entities, where none with their id is stored yet (readings that a
+        // sensor gateway has since updated are left alone).
+        let sensors = try DemoSensors.entities(
+            units: file.units.map { ($0.code, $0.shortName, $0.latitude, $0.longitude) }, context: contexts.core, now: now)
+        let byID = Dictionary(uniqueKeysWithValues: sensors.map { ($0.id, $0) })
+        _ = try await entities.writeEntities(sensors.map(\.id), tenant: "", action: "entity.batch.create", context: context) { id, stored in
+            stored == nil ? .store(byID[id]!) : .keep
         }
 
         var credentials: [Credential] = []
