@@ -276,4 +276,39 @@ import Testing
             #expect(try await services.audit.auditEntries(AuditFilter(entityType: "context-entity")).count == before)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func queriesFilterByValueByPlaceAndById(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            func station(_ n: Int, _ pm25: Double, _ lon: Double, _ lat: Double) -> JSON {
+                [
+                    "id": .string("urn:ngsi-ld:AirQualityObserved:S\(n)"), "type": "AirQualityObserved", "pm25": .number(pm25),
+                    "location": ["type": "GeoProperty", "value": ["type": "Point", "coordinates": [.number(lon), .number(lat)]]],
+                ]
+            }
+            let batch: JSON = [station(1, 12, 107.08, 20.95), station(2, 55, 107.085, 20.95), station(3, 35, 106.70, 21.10), station(4, 80, 107.081, 20.951)]
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/entityOperations/upsert", method: .post, headers: Self.headers(write), body: Self.body(batch)).status
+                    == .created)
+            func ids(_ query: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/ngsi-ld/v1/entities?" + query, method: .get, headers: Self.headers(read, type: nil))
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return try Self.parsed(response).array?.compactMap { $0["id"]?.string?.split(separator: ":").last.map(String.init) } ?? []
+            }
+            #expect(try await ids("type=AirQualityObserved&q=pm25%3E30") == ["S2", "S3", "S4"])
+            #expect(try await ids("q=pm25%3E30;pm25%3C60") == ["S2", "S3"])
+            #expect(try await ids("type=AirQualityObserved&georel=near;maxDistance==700&geometry=Point&coordinates=%5B107.08,20.95%5D") == ["S1", "S2", "S4"])
+            #expect(
+                try await ids("georel=near;maxDistance==700&geometry=Point&coordinates=%5B107.08,20.95%5D&q=pm25%3E50&limit=1&offset=1") == ["S4"])
+            #expect(try await ids("idPattern=S%5B13%5D$") == ["S1", "S3"])
+            let counted = try await client.execute(
+                uri: "/ngsi-ld/v1/entities?q=pm25%3E30&count=true&limit=1", method: .get, headers: Self.headers(read, type: nil))
+            #expect(counted.headers[.ngsildResultsCount] == "3")
+            for bad in ["q=pm25%3E%3E1", "georel=near&geometry=Point&coordinates=%5B107,20%5D", "georel=within&geometry=Point", "idPattern=(", "scopeQ=/a"] {
+                let response = try await client.execute(uri: "/ngsi-ld/v1/entities?type=AirQualityObserved&" + bad, method: .get, headers: Self.headers(read, type: nil))
+                #expect([400, 422].contains(response.status.code), "\(bad)")
+            }
+        }
+    }
 }

@@ -37,6 +37,11 @@ public struct EntityQuery: Sendable, Equatable {
     public var limit: Int
     public var offset: Int
     public var count: Bool
+    /// `q`, a geo-query and `idPattern`: tested on the candidates the indexes give (the geo-query's
+    /// bounding box is one of them).
+    public var filter: EntityFilter?
+    public var geo: GeoQuery?
+    public var idPattern: String?
 
     public init(ids: [String] = [], types: [String] = [], attributes: [String] = [], limit: Int = 20, offset: Int = 0, count: Bool = false) {
         self.ids = ids
@@ -87,6 +92,10 @@ extension CityStore: EntityStore {
                     + query.attributes.map { _ in "?" }.joined(separator: ", ") + "))")
             filter.binds += query.attributes.map { .text($0) }
         }
+        if let geo = query.geo, geo.property == LDContext.coreLocation, let box = geo.candidateBox {
+            filter.append(" AND e.west <= ? AND e.east >= ? AND e.south <= ? AND e.north >= ?", .double(box.2), .double(box.0), .double(box.3), .double(box.1))
+        }
+        if query.filter != nil || query.geo != nil || query.idPattern != nil { return try await filtered(query, filter) }
         var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
         select.append(" ORDER BY e.id LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))")
         let entities = query.limit == 0 ? [] : try await database.query(select).map(Self.entity)
@@ -95,6 +104,33 @@ extension CityStore: EntityStore {
             count = Int(try await database.query(SQL("SELECT COUNT(*) AS n" + filter.text, filter.binds)).first?.int("n") ?? 0)
         }
         return (entities, count)
+    }
+
+    /// Candidates read in pages in id order and tested one by one: the page asked for, and the
+    /// count of all matches when asked.
+    private func filtered(_ query: EntityQuery, _ filter: SQL) async throws -> (entities: [ContextEntity], count: Int?) {
+        let pattern = try query.idPattern.map { try Regex($0) }
+        var matched = 0
+        var page: [ContextEntity] = []
+        var after: String?
+        while true {
+            var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
+            if let after { select.append(" AND e.id > ?", .text(after)) }
+            select.append(" ORDER BY e.id LIMIT 500")
+            let rows = try await database.query(select)
+            for row in rows {
+                let entity = try Self.entity(row)
+                if let pattern, (try? pattern.firstMatch(in: entity.id)) == nil { continue }
+                if let geo = query.geo, !geo.matches(entity) { continue }
+                if let test = query.filter, !test.matches(entity) { continue }
+                if matched >= query.offset && page.count < query.limit { page.append(entity) }
+                matched += 1
+            }
+            guard rows.count == 500, let last = rows.last else { break }
+            if !query.count && page.count >= query.limit { break }
+            after = try last.text("id")
+        }
+        return (page, query.count ? matched : nil)
     }
 
     public func modifyEntity<Result: Sendable>(

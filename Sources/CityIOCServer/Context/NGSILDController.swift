@@ -69,8 +69,7 @@ struct NGSILDController: Sendable {
                 "geometry", "coordinates", "geoproperty", "geometryProperty", "scopeQ", "csf", "orderBy", "local", "datasetId", "containedBy", "join",
                 "joinLevel", "entityMap", "expandValues",
             ])
-        for unsupported in ["idPattern", "q", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "csf", "orderBy", "containedBy", "join", "entityMap"]
-        where q[Substring(unsupported)] != nil {
+        for unsupported in ["scopeQ", "csf", "orderBy", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
             throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
         }
         let tenant = try await readTenant(request)
@@ -89,9 +88,21 @@ struct NGSILDController: Sendable {
             return ldContext.expand(type)
         }
         query.attributes = view.attributes.map { Array($0).sorted() } ?? []
-        guard !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty else {
-            throw NGSIError.badData("Give at least one of type, id, attrs (or q, geoQ once supported) to query entities.")
+        if let text = q["q"].map(String.init) { query.filter = try EntityFilter.parse(text, context: ldContext) }
+        if let pattern = q["idPattern"].map(String.init) {
+            guard (try? Regex(pattern)) != nil else { throw NGSIError.badData("idPattern is not a regular expression.", pattern) }
+            query.idPattern = pattern
         }
+        let geoParameters = ["georel", "geometry", "coordinates"].map { q[Substring($0)].map(String.init) }
+        if geoParameters.contains(where: { $0 != nil }) {
+            guard let georel = geoParameters[0], let geometry = geoParameters[1], let coordinates = geoParameters[2] else {
+                throw NGSIError.badData("A geo-query needs georel, geometry and coordinates together.")
+            }
+            let property = try q["geoproperty"].map { name throws(NGSIError) in try ContextEntity.attributeName(String(name), context: ldContext) }
+            query.geo = try GeoQuery.parse(georel: georel, geometry: geometry, coordinates: coordinates, property: property ?? LDContext.coreLocation)
+        }
+        guard !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty || query.filter != nil || query.geo != nil || query.idPattern != nil
+        else { throw NGSIError.badData("Give at least one of type, id, idPattern, attrs, q or a geo-query to query entities.") }
         let count = try Self.flag(q, "count")
         let limit = try Self.whole(q, "limit") ?? 20
         let offset = try Self.whole(q, "offset") ?? 0
