@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Let the NGSI-LD API be used without a key: a closed network behind a proxy, conformance runs (env CITYIOC_OPEN_NGSI_LD).")
     var openNgsiLd = false
 
+    @Option(name: .long, help: "Folder of JSON-LD @contexts to serve without the network, listed in its index.json as URL → file (env CITYIOC_NGSI_LD_CONTEXTS).")
+    var ngsiLdContexts: String?
+
     @Option(name: .long, help: "Folder a mail program leaves citizens' e-mails in, one file each, or a Maildir (env CITYIOC_MAIL_DROP).")
     var mailDrop: String?
 
@@ -112,6 +115,17 @@ struct Serve: AsyncParsableCommand {
             settings: ServerSettings(host: host, port: port), services: services, logger: logger, companions: companions
         ) {
             let report = try await runtime.prepare()
+            if let folder = ngsiLdContexts ?? Environment.value("CITYIOC_NGSI_LD_CONTEXTS"), !folder.isEmpty {
+                let loaded: Int
+                do {
+                    loaded = try await services.preloadContexts(folder: folder)
+                } catch StoreError.unavailable(let why) {
+                    throw Failure.exit("--ngsi-ld-contexts: \(why)")
+                } catch let error as CocoaError {
+                    throw Failure.exit("--ngsi-ld-contexts: cannot read \(error.filePath ?? folder): \(error.localizedDescription)")
+                }
+                logger.info("NGSI-LD @contexts preloaded", metadata: ["folder": "\(folder)", "new": "\(loaded)"])
+            }
             logger.info(
                 "database ready",
                 metadata: ["database": "\(runtime.location.description)", "schema": "\(report.to)", "applied": "\(report.applied)"])

@@ -311,4 +311,57 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func contextsHostedHereOrPreloadedResolveWithoutTheNetwork(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await Self.keys(services)
+            func linked(_ url: String, _ key: String, type: String? = nil) -> HTTPFields {
+                var headers = Self.headers(key, type: type)
+                headers[.link] = "<\(url)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
+                return headers
+            }
+            // A client stores its context here and names it by its URL.
+            let own: JSON = ["@context": ["aq": "https://smartdatamodels.org/dataModel.Environment/", "Station": "aq:AirQualityObserved", "pm10": "aq:pm10"]]
+            let hosted = try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts", method: .post, headers: Self.headers(write), body: Self.body(own))
+            #expect(hosted.status == .created)
+            let url = try #require(hosted.headers[.location])
+            #expect(url.contains("/ngsi-ld/v1/jsonldContexts/"))
+            let entity: JSON = ["id": "urn:ngsi-ld:Station:9", "type": "Station", "pm10": 20]
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/entities", method: .post, headers: linked(url, write, type: "application/json"), body: Self.body(entity))
+                    .status == .created)
+            let stored = try #require(try await services.entities.entity("urn:ngsi-ld:Station:9", tenant: ""))
+            #expect(stored.types == ["https://smartdatamodels.org/dataModel.Environment/AirQualityObserved"])
+            let back = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Station:9?format=keyValues", method: .get, headers: linked(url, read)))
+            #expect(back["type"] == "Station" && back["pm10"] == 20)
+            // The document is public; the list names it beside the core context.
+            let id = String(url.split(separator: "/").last!)
+            let document = try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)", method: .get)
+            #expect(document.status == .ok)
+            #expect(try Self.parsed(document) == own)
+            let list = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(list.array?.contains(.string(url)) == true && list.array?.contains(.string(ContextLibrary.coreURL)) == true)
+            // Once deleted, naming it is LdContextNotAvailable.
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)", method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/entities?type=Station", method: .get, headers: linked(url, read)).status == .serviceUnavailable)
+            // A context that names an unknown one, or is not term definitions, is refused.
+            for bad: JSON in [["@context": "https://example.org/none.jsonld"], ["@context": 5], ["nothing": true]] {
+                let refused = try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts", method: .post, headers: Self.headers(write), body: Self.body(bad))
+                #expect([400, 503].contains(refused.status.code), "\(bad.text)")
+            }
+
+            // Preloaded from a folder: the URL a client names resolves to the file, with no network.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("contexts-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let remote = "https://smartdatamodels.org/context.jsonld"
+            try Data(JSON.object([remote: "sdm.jsonld"]).text.utf8).write(to: folder.appendingPathComponent("index.json"))
+            try Data(own.text.utf8).write(to: folder.appendingPathComponent("sdm.jsonld"))
+            #expect(try await services.preloadContexts(folder: folder.path) == 1)
+            #expect(try await services.preloadContexts(folder: folder.path) == 0)
+            let found = try await client.execute(uri: "/ngsi-ld/v1/entities?type=Station&format=keyValues", method: .get, headers: linked(remote, read))
+            #expect(try Self.parsed(found).array?.first?["id"] == "urn:ngsi-ld:Station:9")
+        }
+    }
 }

@@ -19,6 +19,8 @@ public struct AppServices: Sendable {
     public let boundaries: any BoundaryStore
     /// NGSI-LD entities.
     public let entities: any EntityStore
+    /// @contexts hosted here or preloaded.
+    public let contextDocuments: any ContextDocumentStore
     /// The @contexts known without the network (the NGSI-LD core context).
     let contexts: ContextLibrary
     /// `serve --open-ngsi-ld`: the NGSI-LD API without a key (a closed network, conformance runs).
@@ -36,10 +38,10 @@ public struct AppServices: Sendable {
         attachmentsFolder: String? = nil, openContextBroker: Bool = false
     ) throws {
         self.openContextBroker = openContextBroker
-        self.contexts = try ContextLibrary()
         self.reportPolicy = reports
         self.files = try attachmentsFolder.map { try AttachmentFiles(root: $0) } ?? AttachmentFiles.temporary()
         let store = CityStore(database: database)
+        self.contexts = try ContextLibrary(store: store)
         self.database = database
         self.organisation = store
         self.accounts = store
@@ -55,9 +57,16 @@ public struct AppServices: Sendable {
         self.messages = store
         self.boundaries = store
         self.entities = store
+        self.contextDocuments = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()
+    }
+
+    /// Loads the @contexts of a folder (`index.json`: URL → file) as the copies clients' URLs
+    /// resolve to; returns how many were new or changed.
+    public func preloadContexts(folder: String) async throws -> Int {
+        try await contexts.preload(folder: folder, context: ChangeContext(principal: .system("ngsi-ld-contexts")))
     }
 
     /// The image library making small copies of photos, nil when the system has none.

@@ -136,7 +136,7 @@ extension NGSILDController {
         try Self.allowOnly(q, ["datasetId", "deleteAll"])
         let tenant = try await readTenant(request)
         let (user, _) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let id = try Self.entityID(context)
         let short = try Self.parameter(context, "attr")
         let name = try ContextEntity.attributeName(short, context: ldContext)

@@ -68,7 +68,8 @@ extension NGSILDController {
                     guard ContextEntity.isURI(id) else { throw NGSIError.badData("The entity id must be a URI.", item.text) }
                     members.append((id, nil, []))
                 } else {
-                    let memberContext = try item["@context"].map { try contexts.active($0) } ?? ldContext
+                    var memberContext = ldContext
+                    if let own = item["@context"] { memberContext = try await contexts.active(own) }
                     if operation == .update || operation == .merge {
                         guard ContextEntity.isURI(id) else { throw NGSIError.badData("The entity id must be a URI.", (item["id"] ?? .null).text) }
                         members.append((id, nil, try Self.attributes(item, memberContext, now: now)))
@@ -77,6 +78,7 @@ extension NGSILDController {
                     }
                 }
             } catch let error as NGSIError {
+                if error.kind == .ldContextNotAvailable { throw error }
                 result.errors.append((id, error))
             }
         }
@@ -131,7 +133,7 @@ extension NGSILDController {
         try Self.allowOnly(q, ["details", "local"])
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let summaries = try await services.entities.entityTypes(tenant: tenant)
         let value: JSON
         if try Self.flag(q, "details") {
@@ -155,7 +157,7 @@ extension NGSILDController {
         try Self.allowOnly(request.uri.queryParameters, ["local"])
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let short = try Self.parameter(context, "type")
         guard ContextEntity.isValidName(short) else { throw NGSIError.badData("The type \(short) is not a valid name.") }
         let type = ldContext.expand(short)
@@ -180,7 +182,7 @@ extension NGSILDController {
         try Self.allowOnly(q, ["details", "local"])
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let summaries = try await services.entities.attributeSummaries(tenant: tenant)
         let value: JSON =
             try Self.flag(q, "details")
@@ -196,7 +198,7 @@ extension NGSILDController {
         try Self.allowOnly(request.uri.queryParameters, ["local"])
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let short = try Self.parameter(context, "attr")
         let name = try ContextEntity.attributeName(short, context: ldContext)
         guard let summary = try await services.entities.attributeSummaries(tenant: tenant).first(where: { $0.name == name }) else {

@@ -31,10 +31,10 @@ extension NGSILDController {
         if ld {
             guard linked == nil else { throw NGSIError.badData("With application/ld+json the @context goes in the body, not in a Link header.") }
             guard let inBody else { throw NGSIError.badData("An application/ld+json body needs its @context.") }
-            return (payload, try contexts.active(inBody))
+            return (payload, try await contexts.active(inBody))
         }
         guard inBody == nil else { throw NGSIError.badData("With application/json the @context goes in a Link header; send application/ld+json to put it in the body.") }
-        return (payload, try contexts.active(linked))
+        return (payload, try await contexts.active(linked))
     }
 
     /// The user's @context named in a `Link` header (`<URL>; rel="http://www.w3.org/ns/json-ld#context"`),

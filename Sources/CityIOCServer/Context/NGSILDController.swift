@@ -28,6 +28,7 @@ struct NGSILDController: Sendable {
         router.on(.patch, RouterPath("\(entities)/:id/attrs/:attr"), write, use: updateAttribute)
         router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
         registerBatch(on: router, read: read, write: write)
+        registerContexts(on: router, read: read, write: write)
     }
 
     // MARK: - Entities
@@ -51,7 +52,7 @@ struct NGSILDController: Sendable {
         try Self.allowOnly(q, ["attrs", "pick", "omit", "options", "format", "lang", "geometryProperty", "local", "containedBy", "join", "joinLevel", "datasetId"])
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let view = try Self.view(q, ldContext)
         guard let entity = try await services.entities.entity(try Self.entityID(context), tenant: tenant) else {
             throw NGSIError.notFound("There is no entity with this id.", try Self.entityID(context))
@@ -74,7 +75,7 @@ struct NGSILDController: Sendable {
         }
         let tenant = try await readTenant(request)
         let (user, linked) = try linkedContext(request)
-        let ldContext = try contexts.active(user)
+        let ldContext = try await contexts.active(user)
         let view = try Self.view(q, ldContext)
         var query = EntityQuery()
         query.ids = try Self.list(q, "id").map { id throws(NGSIError) in

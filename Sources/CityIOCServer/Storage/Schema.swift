@@ -296,13 +296,15 @@ public enum Schema {
             ALTER TABLE attachments ADD COLUMN withdrawn TEXT;
             """)
 
-    /// NGSI-LD entities per tenant: the expanded entity as JSON, its types and attribute names in
+    /// NGSI-LD entities per tenant (and the @context documents held here): the expanded entity as JSON, its types and attribute names in
     /// tables of their own (queries by type and by attribute go through indexes, not through
     /// every entity), and the bounding box of its `location` for geo-queries.
     static let contextEntities = Migration(
         version: 16, name: "context entities",
         sqlite: """
             CREATE TABLE context_tenants (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+            CREATE TABLE context_documents (
+                url TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
             CREATE TABLE context_entities (
                 tenant TEXT NOT NULL, id TEXT NOT NULL, types TEXT NOT NULL, body TEXT NOT NULL,
                 created_at TEXT NOT NULL, modified_at TEXT NOT NULL,
@@ -318,6 +320,8 @@ public enum Schema {
             """,
         postgres: """
             CREATE TABLE context_tenants (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL);
+            CREATE TABLE context_documents (
+                url TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL);
             CREATE TABLE context_entities (
                 tenant TEXT NOT NULL, id TEXT NOT NULL, types TEXT NOT NULL, body TEXT NOT NULL,
                 created_at TIMESTAMPTZ NOT NULL, modified_at TIMESTAMPTZ NOT NULL,

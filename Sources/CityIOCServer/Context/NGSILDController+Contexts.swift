@@ -1,0 +1,85 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+
+/// `/jsonldContexts` (clause 5.13): @contexts that clients store here and then name by this
+/// server's URL, and the copies the broker holds of remote ones (preloaded at start).
+extension NGSILDController {
+    func registerContexts(on router: Router<AppRequestContext>, read: Access, write: Access) {
+        let base = "\(Self.base)/jsonldContexts"
+        router.on(.post, RouterPath(base), write, use: addContext)
+        router.on(.get, RouterPath(base), read, use: listContexts)
+        // A context is a public document: JSON-LD processors fetch it without a key.
+        router.on(.get, RouterPath("\(base)/:contextId"), .anyone, use: serveContext)
+        router.on(.delete, RouterPath("\(base)/:contextId"), write, use: deleteContext)
+    }
+
+    @Sendable func addContext(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, [])
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard type == "application/json" || type == "application/ld+json" else {
+            throw NGSIError(.unsupportedMediaType, "Send the @context as application/json or application/ld+json.", detail: type)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: 512 * 1024) } catch { throw NGSIError(.payloadTooLarge, "A @context may be at most 512 KB.") }
+        guard let body = JSON.parse(buffer.readableBytesView) else { throw NGSIError.invalid("The body is not valid JSON.") }
+        guard let value = body["@context"], value.object != nil || value.array != nil else {
+            throw NGSIError.badData("Send {\"@context\": {…}}: an object of term definitions (or an array of them).")
+        }
+        // It must be usable: its terms parse and any context it names is known here.
+        _ = try await contexts.active(value)
+        let id = UUID().uuidString.lowercased()
+        let url =
+            Open311Controller.baseURL(request, trustProxy: services.reportPolicy.trustProxy, secure: services.sessions.secureCookies)
+            + "\(Self.base)/jsonldContexts/\(id)"
+        try await services.contextDocuments.saveContextDocument(
+            StoredContext(url: url, id: id, kind: .hosted, body: ["@context": value], createdAt: Date()), context: change(context))
+        var headers = HTTPFields()
+        headers[.location] = url
+        return Response(status: .created, headers: headers)
+    }
+
+    @Sendable func listContexts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        try Self.allowOnly(q, ["details", "kind"])
+        let kind = try q["kind"].map { raw throws(NGSIError) in
+            guard let kind = StoredContext.Kind(rawValue: String(raw)) else { throw NGSIError.badData("kind must be Hosted or Cached.", String(raw)) }
+            return kind
+        }
+        let documents = try await services.contextDocuments.contextDocuments().filter { kind == nil || $0.kind == kind }
+        let core: [JSON] = ContextLibrary.coreURLs.keys.sorted().map { .string($0) }
+        let value: JSON =
+            try Self.flag(q, "details")
+            ? .array(
+                documents.map { document in
+                    .object([
+                        "URL": .string(document.url), "localId": .string(document.id), "kind": .string(document.kind.rawValue),
+                        "createdAt": .string(Timestamp.utcMilliseconds(document.createdAt)),
+                    ])
+                })
+            : .array((kind == nil ? core : []) + documents.map { .string($0.url) })
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+    }
+
+    @Sendable func serveContext(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.parameter(context, "contextId")
+        guard let document = try await services.contextDocuments.contextDocument(id) else {
+            throw NGSIError.notFound("There is no @context with this id.", id)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/ld+json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.body.text)))
+    }
+
+    @Sendable func deleteContext(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["reload"])
+        let id = try Self.parameter(context, "contextId")
+        guard try await services.contextDocuments.deleteContextDocument(id, context: change(context)) else {
+            throw NGSIError.notFound("There is no @context with this id.", id)
+        }
+        return Response(status: .noContent)
+    }
+}
