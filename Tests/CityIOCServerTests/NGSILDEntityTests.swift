@@ -364,4 +364,37 @@ import Testing
             #expect(try Self.parsed(found).array?.first?["id"] == "urn:ngsi-ld:Station:9")
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func staffBrowseTheEntitiesByTypeAndWard(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, _) = try await Self.keys(services)
+            func sensor(_ n: Int, _ ward: String, _ type: String) -> JSON {
+                [
+                    "id": .string("urn:ngsi-ld:\(type):\(n)"), "type": .string(type), "wardCode": .string(ward),
+                    "name": ["type": "LanguageProperty", "languageMap": ["vi": .string("Cảm biến số \(n)"), "en": .string("Sensor \(n)")]],
+                    "level": ["type": "Property", "value": 1.25, "unitCode": "MTR", "observedAt": "2026-12-01T07:00:00Z"],
+                ]
+            }
+            let batch: JSON = [sensor(1, "06685", "FloodMonitoring"), sensor(2, "06994", "FloodMonitoring"), sensor(3, "06685", "Device")]
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/entityOperations/create", method: .post, headers: Self.headers(write), body: Self.body(batch)).status
+                    == .created)
+            var browser = Browser(client)
+            try await browser.signIn("dieuhanh")
+            let all = try await browser.get("/entities")
+            #expect(all.status == .ok && all.text.contains("Cảm biến số 1") && all.text.contains("Cảm biến số 3"))
+            let flooding = try await browser.get("/entities?type=FloodMonitoring&ward=06685")
+            #expect(flooding.text.contains("urn:ngsi-ld:FloodMonitoring:1") && !flooding.text.contains("urn:ngsi-ld:FloodMonitoring:2"))
+            #expect(!flooding.text.contains("urn:ngsi-ld:Device:3"))
+            let detail = try await browser.get("/entities/urn:ngsi-ld:FloodMonitoring:1")
+            #expect(detail.status == .ok && detail.text.contains("Phường Hồng Gai") && detail.text.contains("MTR") && detail.text.contains("1,25"))
+            let english = try await browser.get("/entities/urn:ngsi-ld:FloodMonitoring:1", headers: HTTPFields([HTTPField(name: .acceptLanguage, value: "en")]))
+            #expect(english.text.contains("Sensor 1"))
+            #expect(try await browser.get("/entities/urn:ngsi-ld:Nothing:1").status == .notFound)
+            // Citizens do not see it.
+            var visitor = Browser(client)
+            #expect(try await visitor.get("/entities").status != .ok)
+        }
+    }
 }

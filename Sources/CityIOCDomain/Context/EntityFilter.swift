@@ -16,6 +16,12 @@ public indirect enum EntityFilter: Sendable, Equatable {
         /// Keys into a JSON value, from `[a.b]`.
         public var valuePath: [String]
         public var comparison: Comparison?
+
+        public init(path: [String], valuePath: [String] = [], comparison: Comparison?) {
+            self.path = path
+            self.valuePath = valuePath
+            self.comparison = comparison
+        }
     }
 
     public enum Comparison: Sendable, Equatable {

@@ -41,6 +41,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     CitizenPages(services: services).register(on: router)
     AttachmentController(services: services).register(on: router)
     PublicPages(services: services).register(on: router)
+    EntityPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     CatalogueAPI(services: services).register(on: router)

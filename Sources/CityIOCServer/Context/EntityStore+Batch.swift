@@ -30,11 +30,12 @@ public struct AttributeSummary: Sendable, Equatable {
 
 extension CityStore {
     /// The batch operations (`/entityOperations/…`): every entity named is read in one
-    /// transaction, `decide` says what becomes of each, and all the decisions are written
-    /// together with one audit entry; a refused member changes nothing of its entity.
+    /// transaction, `decide` says what becomes of each (by its place in `ids`, which may name an
+    /// entity twice: the second sees what the first made of it), and all the decisions are
+    /// written together with one audit entry; a refused member changes nothing of its entity.
     public func writeEntities(
         _ ids: [String], tenant: String, action: String, context: ChangeContext,
-        _ decide: @escaping @Sendable (String, ContextEntity?) -> EntityDecision
+        _ decide: @escaping @Sendable (Int, ContextEntity?) -> EntityDecision
     ) async throws -> [(decision: EntityDecision, existed: Bool)] {
         guard !ids.isEmpty else { return [] }
         var read = SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id IN (", [.text(tenant)])
@@ -50,15 +51,15 @@ extension CityStore {
                 var statements: [SQL] = [Self.tenantInsert(tenant, context.now)]
                 var decisions: [(decision: EntityDecision, existed: Bool)] = []
                 var changed: [String] = []
-                for id in ids {
+                for (index, id) in ids.enumerated() {
                     let existed = stored[id] != nil
-                    let decision = decide(id, stored[id])
+                    let decision = decide(index, stored[id])
                     switch decision {
                     case .store(var entity):
                         if let before = stored[id] { entity.createdAt = before.createdAt }
                         entity.modifiedAt = context.now
                         let rows = Self.entityRows(entity, tenant: tenant)
-                        statements += (stored[id] == nil ? [] : Self.entityRemoval(id, tenant: tenant)) + [rows.entity] + rows.index
+                        statements += (existed ? Self.entityRemoval(id, tenant: tenant) : []) + [rows.entity] + rows.index
                         stored[id] = entity
                         changed.append(id)
                     case .remove:

@@ -21,7 +21,7 @@ public protocol EntityStore: Sendable {
     /// The batch operations; see `CityStore.writeEntities`.
     func writeEntities(
         _ ids: [String], tenant: String, action: String, context: ChangeContext,
-        _ decide: @escaping @Sendable (String, ContextEntity?) -> EntityDecision
+        _ decide: @escaping @Sendable (Int, ContextEntity?) -> EntityDecision
     ) async throws -> [(decision: EntityDecision, existed: Bool)]
     func entityTypes(tenant: String) async throws -> [EntityTypeSummary]
     func attributeSummaries(tenant: String) async throws -> [AttributeSummary]

@@ -86,8 +86,9 @@ extension NGSILDController {
         let noOverwrite = options.contains("noOverwrite")
         let planned = members
         let decisions = try await services.entities.writeEntities(planned.map(\.id), tenant: tenant, action: "entity.batch.\(operation.rawValue)", context: change(context)) {
-            id, stored in
-            guard let member = planned.first(where: { $0.id == id }) else { return .keep }
+            index, stored in
+            let member = planned[index]
+            let id = member.id
             switch operation {
             case .create:
                 guard stored == nil else { return .refuse(NGSIError(.alreadyExists, "An entity with this id exists already.", detail: id)) }

@@ -176,9 +176,8 @@ public struct DemoCity: Sendable {
         // sensor gateway has since updated are left alone).
         let sensors = try DemoSensors.entities(
             units: file.units.map { ($0.code, $0.shortName, $0.latitude, $0.longitude) }, context: contexts.core, now: now)
-        let byID = Dictionary(uniqueKeysWithValues: sensors.map { ($0.id, $0) })
-        _ = try await entities.writeEntities(sensors.map(\.id), tenant: "", action: "entity.batch.create", context: context) { id, stored in
-            stored == nil ? .store(byID[id]!) : .keep
+        _ = try await entities.writeEntities(sensors.map(\.id), tenant: "", action: "entity.batch.create", context: context) { index, stored in
+            stored == nil ? .store(sensors[index]) : .keep
         }
 
         var credentials: [Credential] = []

@@ -1,0 +1,149 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+
+/// The city's context data for its staff: the NGSI-LD entities (stations, sensors, cameras…)
+/// by type and ward, and one entity's attributes with their units and observation times.
+struct EntityPages {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.on(.get, "/entities", .permission(.readContextData), use: list)
+        router.on(.get, "/entities/:id", .permission(.readContextData), use: detail)
+    }
+
+    static let pageSize = 100
+    static let wardCode = LDContext.defaultVocabulary + "wardCode"
+    static let name = LDContext.defaultVocabulary + "name"
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let chrome = services.chrome(context, "/entities")
+        let language = chrome.language
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let q = request.uri.queryParameters
+        func value(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let core = services.contexts.core
+        let types = try await services.entities.entityTypes(tenant: "")
+        let wards = try await services.organisation.areas(AreaQuery()).filter { $0.level.isCommuneLevel }
+        let wardNames = Dictionary(uniqueKeysWithValues: wards.map { ($0.code.rawValue, $0.name) })
+        let type = value("type").flatMap { chosen in types.first { core.compact($0.type) == chosen } }
+        let ward = value("ward").flatMap { wardNames[$0] != nil ? $0 : nil }
+        let page = max(1, value("page").flatMap(Int.init) ?? 1)
+        var query = EntityQuery(types: type.map { [$0.type] } ?? types.map(\.type), limit: Self.pageSize, offset: (page - 1) * Self.pageSize, count: true)
+        if let ward { query.filter = .term(EntityFilter.Term(path: [Self.wardCode], valuePath: [], comparison: .equal([.text(ward)]))) }
+        let (entities, total) = types.isEmpty ? ([], 0) : try await services.entities.entities(query, tenant: "")
+        let f = chrome.format
+        let rows: [HTML] = entities.map { entity in
+            let code = Self.text(entity.attributes[Self.wardCode]?.first?["value"])
+            return """
+                <tr><td><a href="/entities/\(NGSILDController.pathSegment(entity.id))">\(entity.id)</a></td>
+                <td>\(entity.types.map(core.compact).joined(separator: ", "))</td><td>\(Self.name(entity, language))</td>
+                <td>\(code.flatMap { wardNames[$0] } ?? "—")</td><td class="num">\(f.integer(entity.attributes.count))</td>
+                <td class="hide-narrow">\(f.dateTime(entity.modifiedAt))</td></tr>
+                """
+        }
+        let typeOptions = types.map { (core.compact($0.type), "\(core.compact($0.type)) (\(f.integer($0.entityCount)))") }
+        let wardOptions = wards.map { ($0.code.rawValue, $0.name) }
+        let count = total ?? entities.count
+        var pager: [HTML] = []
+        func link(_ page: Int, _ label: String) -> HTML {
+            var parts = ["page=\(page)"]
+            if let type { parts.append("type=" + (core.compact(type.type).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+            if let ward { parts.append("ward=\(ward)") }
+            return "<a class=\"button secondary\" href=\"/entities?\(parts.joined(separator: "&"))\">\(label)</a>"
+        }
+        if page > 1 { pager.append(link(page - 1, t("← Trang trước", "← Previous"))) }
+        if page * Self.pageSize < count { pager.append(link(page + 1, t("Trang sau →", "Next →"))) }
+        let title = t("Dữ liệu cảm biến và hệ thống", "Sensors and subsystems")
+        let body: HTML = """
+            <div class="toolbar"><h1>\(title)</h1></div>
+            <form class="filters" method="get" action="/entities" role="search">
+            <label>\(t("Loại", "Type"))\(Widgets.select(name: "type", options: typeOptions, selected: type.map { core.compact($0.type) }, blank: chrome.t(.all)))</label>
+            <label>\(t("Phường, xã", "Ward"))\(Widgets.select(name: "ward", options: wardOptions, selected: ward, blank: chrome.t(.all)))</label>
+            <button type="submit">\(chrome.t(.filter))</button>
+            </form>
+            <div class="table-wrap"><table>
+            <thead><tr><th>\(t("Mã", "Id"))</th><th>\(t("Loại", "Type"))</th><th>\(chrome.t(.name))</th><th>\(t("Phường, xã", "Ward"))</th>
+            <th class="num">\(t("Thuộc tính", "Attributes"))</th><th class="hide-narrow">\(t("Cập nhật", "Updated"))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: 6) : HTML.join(rows))</tbody>
+            </table></div>
+            <p class="hint">\(t("\(f.integer(count)) thực thể. API: /ngsi-ld/v1/entities", "\(f.integer(count)) entities. API: /ngsi-ld/v1/entities"))</p>
+            <div class="toolbar">\(HTML.join(pager, separator: " "))</div>
+            """
+        return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let chrome = services.chrome(context, "/entities")
+        let language = chrome.language
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let raw = try context.parameters.require("id")
+        let id = raw.removingPercentEncoding ?? raw
+        guard let entity = try await services.entities.entity(id, tenant: "") else { throw StoreError.notFound }
+        let core = services.contexts.core
+        let f = chrome.format
+        let code = Self.text(entity.attributes[Self.wardCode]?.first?["value"])
+        var ward: Area?
+        if let code { ward = try await services.organisation.area(Area.Code(code)) }
+        var rows: [HTML] = []
+        for (name, instances) in entity.attributes.sorted(by: { core.compact($0.key) < core.compact($1.key) }) {
+            for instance in instances {
+                let kind = instance["type"]?.string ?? ""
+                let member = ContextEntity.Kind(rawValue: kind)?.valueMember ?? "value"
+                let observed = instance["observedAt"]?.string.flatMap(Timestamp.parse)
+                rows.append(
+                    """
+                    <tr><td>\(core.compact(name))\(instance["datasetId"]?.string.map { " (\($0))" } ?? "")</td><td>\(kind)</td>
+                    <td class="value">\(Self.shown(instance[member], language))</td><td>\(instance["unitCode"]?.string ?? "")</td>
+                    <td class="hide-narrow">\(observed.map { f.dateTime($0) } ?? "")</td></tr>
+                    """)
+            }
+        }
+        let title = Self.name(entity, language)
+        let body: HTML = """
+            <p><a href="/entities">\(t("← Dữ liệu cảm biến", "← Sensors and subsystems"))</a></p>
+            <h1>\(title)</h1>
+            <dl class="facts"><dt>\(t("Mã", "Id"))</dt><dd><code>\(entity.id)</code></dd>
+            <dt>\(t("Loại", "Type"))</dt><dd>\(entity.types.map(core.compact).joined(separator: ", "))</dd>
+            <dt>\(t("Phường, xã", "Ward"))</dt><dd>\(ward?.name ?? "—")</dd>
+            <dt>\(t("Tạo lúc", "Created"))</dt><dd>\(f.dateTime(entity.createdAt))</dd>
+            <dt>\(t("Cập nhật", "Updated"))</dt><dd>\(f.dateTime(entity.modifiedAt))</dd></dl>
+            <div class="table-wrap"><table>
+            <thead><tr><th>\(t("Thuộc tính", "Attribute"))</th><th>\(t("Kiểu", "Kind"))</th><th>\(t("Giá trị", "Value"))</th>
+            <th>\(t("Đơn vị", "Unit"))</th><th class="hide-narrow">\(t("Đo lúc", "Observed"))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: 5) : HTML.join(rows))</tbody>
+            </table></div>
+            <p class="hint">API: <code>/ngsi-ld/v1/entities/\(NGSILDController.pathSegment(entity.id))</code></p>
+            """
+        return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
+    }
+
+    /// The entity's name in the reader's language (a LanguageProperty or a text), else its id.
+    static func name(_ entity: ContextEntity, _ language: Language) -> String {
+        guard let instance = entity.attributes[name]?.first else { return entity.id }
+        if let map = instance["languageMap"]?.object {
+            return (map[language.rawValue] ?? map["vi"] ?? map.values.first)?.string ?? entity.id
+        }
+        return instance["value"]?.string ?? entity.id
+    }
+
+    static func text(_ value: JSON?) -> String? { value?.string }
+
+    /// A value as a person reads it: text and numbers as they are, a point as coordinates,
+    /// anything else as compact JSON (cut at 300 characters).
+    static func shown(_ value: JSON?, _ language: Language) -> String {
+        guard let value else { return "—" }
+        switch value {
+        case .string(let text): return text
+        case .number(let number): return Format(language: language).decimal(number, places: number.rounded() == number ? 0 : 2)
+        case .bool(let flag): return flag ? "✓" : "✗"
+        default:
+            if value["type"] == "Point", let position = value["coordinates"]?.array, position.count >= 2 {
+                return "\(position[1].number ?? 0), \(position[0].number ?? 0)"
+            }
+            if let map = value.object, let text = map[language.rawValue]?.string { return text }
+            let text = value.text
+            return text.count > 300 ? String(text.prefix(300)) + "…" : text
+        }
+    }
+}
