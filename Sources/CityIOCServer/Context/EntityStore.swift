@@ -107,16 +107,18 @@ extension CityStore: EntityStore {
     }
 
     /// Candidates read in pages in id order and tested one by one: the page asked for, and the
-    /// count of all matches when asked.
+    /// count of all matches when asked. Pages start at a little more than what is asked and
+    /// grow, so a query for 20 decodes a few dozen entities, not hundreds.
     private func filtered(_ query: EntityQuery, _ filter: SQL) async throws -> (entities: [ContextEntity], count: Int?) {
         let pattern = try query.idPattern.map { try Regex($0) }
         var matched = 0
         var page: [ContextEntity] = []
         var after: String?
+        var size = query.count ? 500 : max(50, (query.offset + query.limit) * 2)
         while true {
             var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
             if let after { select.append(" AND e.id > ?", .text(after)) }
-            select.append(" ORDER BY e.id LIMIT 500")
+            select.append(" ORDER BY e.id LIMIT \(size)")
             let rows = try await database.query(select)
             for row in rows {
                 let entity = try Self.entity(row)
@@ -126,9 +128,10 @@ extension CityStore: EntityStore {
                 if matched >= query.offset && page.count < query.limit { page.append(entity) }
                 matched += 1
             }
-            guard rows.count == 500, let last = rows.last else { break }
+            guard rows.count == size, let last = rows.last else { break }
             if !query.count && page.count >= query.limit { break }
             after = try last.text("id")
+            size = min(size * 4, 2000)
         }
         return (page, query.count ? matched : nil)
     }

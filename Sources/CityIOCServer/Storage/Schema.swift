@@ -316,6 +316,7 @@ public enum Schema {
                 tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, kinds TEXT NOT NULL,
                 PRIMARY KEY (tenant, name, entity_id));
             CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
+            CREATE INDEX context_entities_box ON context_entities(tenant, south, north);
             CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
             """,
         postgres: """
@@ -333,6 +334,7 @@ public enum Schema {
                 tenant TEXT NOT NULL, name TEXT NOT NULL, entity_id TEXT NOT NULL, kinds TEXT NOT NULL,
                 PRIMARY KEY (tenant, name, entity_id));
             CREATE INDEX context_entity_types_entity ON context_entity_types(tenant, entity_id);
+            CREATE INDEX context_entities_box ON context_entities(tenant, south, north);
             CREATE INDEX context_entity_attributes_entity ON context_entity_attributes(tenant, entity_id);
             """)
 }
