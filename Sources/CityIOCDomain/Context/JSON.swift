@@ -69,7 +69,8 @@ public enum JSON: Sendable, Equatable, Hashable {
         return String(value)
     }
 
-    static func quote(_ text: String, into out: inout String) {
+    /// Appends `text` as a JSON string, quotes included.
+    public static func quote(_ text: String, into out: inout String) {
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
             out += "\""
             out += text

@@ -131,10 +131,7 @@ extension NGSILDController {
 
     @Sendable func types(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
-        try Self.allowOnly(q, ["details", "local"])
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: ["details", "local"])
         let summaries = try await services.entities.entityTypes(tenant: tenant)
         let value: JSON
         if try Self.flag(q, "details") {
@@ -155,10 +152,7 @@ extension NGSILDController {
     }
 
     @Sendable func typeInfo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Self.allowOnly(request.uri.queryParameters, ["local"])
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: ["local"])
         let short = try Self.parameter(context, "type")
         guard ContextEntity.isValidName(short) else { throw NGSIError.badData("The type \(short) is not a valid name.") }
         let type = ldContext.expand(short)
@@ -180,10 +174,7 @@ extension NGSILDController {
 
     @Sendable func attributeList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
-        try Self.allowOnly(q, ["details", "local"])
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: ["details", "local"])
         let summaries = try await services.entities.attributeSummaries(tenant: tenant)
         let value: JSON =
             try Self.flag(q, "details")
@@ -196,10 +187,7 @@ extension NGSILDController {
     }
 
     @Sendable func attributeInfo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Self.allowOnly(request.uri.queryParameters, ["local"])
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: ["local"])
         let short = try Self.parameter(context, "attr")
         let name = try ContextEntity.attributeName(short, context: ldContext)
         guard let summary = try await services.entities.attributeSummaries(tenant: tenant).first(where: { $0.name == name }) else {

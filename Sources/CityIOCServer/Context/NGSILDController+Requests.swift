@@ -71,6 +71,16 @@ extension NGSILDController {
         return tenant
     }
 
+    /// What every read starts with: only the operation's own parameters (`allowing`; nil when
+    /// the caller checked them), a tenant that exists, and the caller's context as named and as
+    /// the active context.
+    func reading(_ request: Request, allowing names: Set<String>?) async throws -> (tenant: String, user: JSON?, linked: String?, ldContext: LDContext) {
+        if let names { try Self.allowOnly(request.uri.queryParameters, names) }
+        let tenant = try await readTenant(request)
+        let (user, linked) = try linkedContext(request)
+        return (tenant, user, linked, try await contexts.active(user))
+    }
+
     static func parameter(_ context: AppRequestContext, _ name: String) throws(NGSIError) -> String {
         guard let raw = context.parameters.get(name) else { throw NGSIError.badData("\(name) is missing from the path.") }
         return raw.removingPercentEncoding ?? raw

@@ -49,10 +49,8 @@ struct NGSILDController: Sendable {
 
     @Sendable func retrieve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
-        try Self.allowOnly(q, ["attrs", "pick", "omit", "options", "format", "lang", "geometryProperty", "local", "containedBy", "join", "joinLevel", "datasetId"])
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(
+            request, allowing: ["attrs", "pick", "omit", "options", "format", "lang", "geometryProperty", "local", "containedBy", "join", "joinLevel", "datasetId"])
         let view = try Self.view(q, ldContext)
         guard let entity = try await services.entities.entity(try Self.entityID(context), tenant: tenant) else {
             throw NGSIError.notFound("There is no entity with this id.", try Self.entityID(context))
@@ -73,9 +71,7 @@ struct NGSILDController: Sendable {
         for unsupported in ["scopeQ", "csf", "orderBy", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
             throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
         }
-        let tenant = try await readTenant(request)
-        let (user, linked) = try linkedContext(request)
-        let ldContext = try await contexts.active(user)
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
         let view = try Self.view(q, ldContext)
         var query = EntityQuery()
         query.ids = try Self.list(q, "id").map { id throws(NGSIError) in

@@ -25,6 +25,8 @@ enum DemoSensors {
             func reading(_ number: JSON, _ unitCode: String) -> JSON {
                 ["type": "Property", "value": number, "unitCode": .string(unitCode), "observedAt": observed]
             }
+            /// A count or a fraction: no unit, observed now.
+            func count(_ number: JSON) -> JSON { ["type": "Property", "value": number, "observedAt": observed] }
             let ward: JSON = ["type": "Property", "value": .string(unit.code)]
             let name = { (vi: String, en: String) -> JSON in ["type": "LanguageProperty", "languageMap": ["vi": .string(vi), "en": .string(en)]] }
             let payloads: [JSON] = [
@@ -43,13 +45,13 @@ enum DemoSensors {
                 ],
                 [
                     "id": .string("urn:ngsi-ld:TrafficFlowObserved:QN-\(unit.code)"), "type": "TrafficFlowObserved",
-                    "intensity": reading(value(120, 900, 8), "E50"), "averageVehicleSpeed": reading(value(18, 35, 9), "KMH"),
-                    "occupancy": reading(value(0.1, 0.7, 10), "P1"), "location": point(0.001, -0.003), "wardCode": ward,
+                    "intensity": count(value(120, 900, 8)), "averageVehicleSpeed": reading(value(18, 35, 9), "KMH"),
+                    "occupancy": count(.number(((0.1 + 0.7 * Double((index * 37 + 110) % 100) / 100) * 100).rounded() / 100)), "location": point(0.001, -0.003), "wardCode": ward,
                 ],
                 [
                     "id": .string("urn:ngsi-ld:OffStreetParking:QN-\(unit.code)"), "type": "OffStreetParking",
                     "name": name("Bãi đỗ xe \(unit.name)", "Car park, \(unit.name)"),
-                    "totalSpotNumber": ["type": "Property", "value": value(80, 200, 11)], "availableSpotNumber": reading(value(5, 70, 12), "C62"),
+                    "totalSpotNumber": ["type": "Property", "value": value(80, 200, 11)], "availableSpotNumber": count(value(5, 70, 12)),
                     "location": point(-0.001, -0.002), "wardCode": ward,
                 ],
                 [

@@ -1,3 +1,4 @@
+import CityIOCDomain
 import Foundation
 
 /// JSON written directly into a string, for the few shapes written so often that Foundation's
@@ -5,28 +6,7 @@ import Foundation
 /// new report's reporter and answers (stored as JSON text, read back by `JSONDecoder`).
 enum JSONText {
     /// Appends `text` as a JSON string, quotes included.
-    static func append(_ text: String, to result: inout String) {
-        // Most text needs no escaping: copy it whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            result += "\""
-            result += text
-            result += "\""
-            return
-        }
-        result += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u00" + (scalar.value < 0x10 ? "0" : "1") + String(scalar.value % 16, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        result += "\""
-    }
+    static func append(_ text: String, to result: inout String) { JSON.quote(text, into: &result) }
 
     /// Appends `text` as a JSON string to bytes.
     static func append(_ text: String, to out: inout [UInt8]) {

@@ -94,7 +94,7 @@ struct EntityPages {
                 rows.append(
                     """
                     <tr><td>\(core.compact(name))\(instance["datasetId"]?.string.map { " (\($0))" } ?? "")</td><td>\(kind)</td>
-                    <td class="value">\(Self.shown(instance[member], language))</td><td>\(instance["unitCode"]?.string ?? "")</td>
+                    <td class="value">\(Self.shown(instance[member], language))</td><td>\(Self.unit(instance["unitCode"]?.string))</td>
                     <td class="hide-narrow">\(observed.map { f.dateTime($0) } ?? "")</td></tr>
                     """)
             }
@@ -129,17 +129,34 @@ struct EntityPages {
 
     static func text(_ value: JSON?) -> String? { value?.string }
 
+    /// The fewest decimals (up to three) that show a reading as it was sent: 19.2, not 19.20.
+    static func places(_ number: Double) -> Int {
+        (0...3).first { places in
+            let scale = [1.0, 10, 100, 1000][places]
+            return (number * scale).rounded() == number * scale
+        } ?? 3
+    }
+
+    /// A UN/CEFACT unit code as people write it, the code beside it (`µg/m³ (GQ)`).
+    static func unit(_ code: String?) -> String {
+        guard let code else { return "" }
+        let known = ["GQ": "µg/m³", "GP": "mg/m³", "MTR": "m", "CMT": "cm", "KMH": "km/h", "CEL": "°C", "P1": "%", "59": "ppm", "MMT": "mm", "A86": "GHz"]
+        return known[code].map { "\($0) (\(code))" } ?? code
+    }
+
     /// A value as a person reads it: text and numbers as they are, a point as coordinates,
     /// anything else as compact JSON (cut at 300 characters).
     static func shown(_ value: JSON?, _ language: Language) -> String {
         guard let value else { return "—" }
         switch value {
         case .string(let text): return text
-        case .number(let number): return Format(language: language).decimal(number, places: number.rounded() == number ? 0 : 2)
+        case .number(let number): return Format(language: language).decimal(number, places: places(number))
         case .bool(let flag): return flag ? "✓" : "✗"
         default:
             if value["type"] == "Point", let position = value["coordinates"]?.array, position.count >= 2 {
-                return "\(position[1].number ?? 0), \(position[0].number ?? 0)"
+                // Latitude, longitude, to about a metre.
+                let f = Format(language: language)
+                return "\(f.decimal(position[1].number, places: 5)); \(f.decimal(position[0].number, places: 5))"
             }
             if let map = value.object, let text = map[language.rawValue]?.string { return text }
             let text = value.text
