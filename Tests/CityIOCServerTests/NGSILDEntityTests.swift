@@ -302,11 +302,27 @@ import Testing
             #expect(
                 try await ids("georel=near;maxDistance==700&geometry=Point&coordinates=%5B107.08,20.95%5D&q=pm25%3E50&limit=1&offset=1") == ["S4"])
             #expect(try await ids("idPattern=S%5B13%5D$") == ["S1", "S3"])
+            // Type expressions: ; is and, | and , are or, parentheses group.
+            let devices: JSON = [
+                ["id": "urn:ngsi-ld:Device:D1", "type": ["AirQualityObserved", "Device"], "pm25": 5],
+                ["id": "urn:ngsi-ld:Device:D2", "type": "Device", "pm25": 90],
+            ]
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/entityOperations/create", method: .post, headers: Self.headers(write), body: Self.body(devices)).status
+                    == .created)
+            #expect(try await ids("type=AirQualityObserved;Device") == ["D1"])
+            #expect(try await ids("type=(Device%7CWaterLevel)") == ["D1", "D2"])
+            #expect(try await ids("type=Device,WaterLevel&q=pm25%3E50") == ["D2"])
+            #expect(try await ids("type=(AirQualityObserved;Device)%7CWaterLevel&count=true") == ["D1"])
             let counted = try await client.execute(
                 uri: "/ngsi-ld/v1/entities?q=pm25%3E30&count=true&limit=1", method: .get, headers: Self.headers(read, type: nil))
-            #expect(counted.headers[.ngsildResultsCount] == "3")
-            for bad in ["q=pm25%3E%3E1", "georel=near&geometry=Point&coordinates=%5B107,20%5D", "georel=within&geometry=Point", "idPattern=(", "scopeQ=/a"] {
-                let response = try await client.execute(uri: "/ngsi-ld/v1/entities?type=AirQualityObserved&" + bad, method: .get, headers: Self.headers(read, type: nil))
+            #expect(counted.headers[.ngsildResultsCount] == "4")  // S2, S3, S4 and D2
+            for bad in [
+                "type=A;;B", "type=(A", "type=A%7C", "q=pm25%3E%3E1", "georel=near&geometry=Point&coordinates=%5B107,20%5D", "georel=within&geometry=Point", "idPattern=(",
+                "scopeQ=/a",
+            ] {
+                let query = bad.hasPrefix("type=") ? bad : "type=AirQualityObserved&" + bad
+                let response = try await client.execute(uri: "/ngsi-ld/v1/entities?" + query, method: .get, headers: Self.headers(read, type: nil))
                 #expect([400, 422].contains(response.status.code), "\(bad)")
             }
         }

@@ -78,11 +78,15 @@ struct NGSILDController: Sendable {
             guard ContextEntity.isURI(id) else { throw .badData("id must list URIs.", id) }
             return id
         }
-        query.types = try Self.list(q, "type").map { type throws(NGSIError) in
-            guard ContextEntity.isValidName(type) else {
-                throw NGSIError(.operationNotSupported, "Type expressions (with ; | or parentheses) are not supported yet.", detail: type)
+        if let text = q["type"].map(String.init), !text.isEmpty {
+            let expression = try TypeExpression.parse(text, context: ldContext)
+            query.types = expression.names
+            if case .name = expression {
+            } else if case .any(let parts) = expression, parts.allSatisfy({ if case .name = $0 { true } else { false } }) {
+                // A plain list: the index answers it alone.
+            } else {
+                query.typeExpression = expression
             }
-            return ldContext.expand(type)
         }
         query.attributes = view.attributes.map { Array($0).sorted() } ?? []
         if let text = q["q"].map(String.init) { query.filter = try EntityFilter.parse(text, context: ldContext) }
