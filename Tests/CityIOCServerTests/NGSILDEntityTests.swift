@@ -96,7 +96,7 @@ import Testing
             #expect(now["pm25"] == 42 && now["no2"] == 12)
             // merge removes with null and adds; delete one attribute
             #expect(
-                try await client.execute(uri: path, method: .patch, headers: Self.headers(write, type: "application/merge-patch+json"), body: Self.body(["no2": nil, "o3": 30]))
+                try await client.execute(uri: path, method: .patch, headers: Self.headers(write, type: "application/merge-patch+json"), body: Self.body(["no2": .null, "o3": 30]))
                     .status == .noContent)
             #expect(try await client.execute(uri: path + "/attrs/refDevice", method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
             let merged = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))

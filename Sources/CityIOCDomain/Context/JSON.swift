@@ -25,11 +25,6 @@ public enum JSON: Sendable, Equatable, Hashable {
     /// a single value wherever it takes a list of one.
     public var items: [JSON] { if case .array(let items) = self { items } else { [self] } }
 
-    /// Parses a whole document; nil when it is not JSON.
-    public static func parse(_ bytes: some Collection<UInt8>) -> JSON? {
-        try? JSONDecoder().decode(JSON.self, from: Data(bytes))
-    }
-
     /// Compact JSON text, object keys sorted (so a stored entity reads back the same bytes).
     public var text: String {
         var out = ""
@@ -125,7 +120,7 @@ extension JSON: Codable {
 }
 
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
@@ -133,5 +128,4 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(Dictionary(elements) { $1 }) }
-    public init(nilLiteral: ()) { self = .null }
 }
