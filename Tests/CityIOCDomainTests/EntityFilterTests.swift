@@ -79,4 +79,19 @@ import Testing
             }
         }
     }
+
+    @Test func scopeQueriesMatchPathsWithWildcards() throws {
+        func matches(_ query: String, _ scopes: [String]) throws -> Bool { try ScopeQuery.parse(scopes: query).matches(scopes: scopes) }
+        let halong = ["/QuangNinh/HaLong/HongGai"]
+        #expect(try matches("/QuangNinh/HaLong/HongGai", halong))
+        #expect(try !matches("/QuangNinh/HaLong", halong))
+        #expect(try matches("/QuangNinh/#", halong) && matches("/QuangNinh/HaLong/HongGai/#", halong))
+        #expect(try matches("/QuangNinh/+/HongGai", halong) && !matches("/QuangNinh/+", halong))
+        #expect(try matches("/HaiPhong/#,/QuangNinh/#", halong) && !matches("/HaiPhong/#;/QuangNinh/#", halong))
+        #expect(try matches("/QuangNinh/#;(/QuangNinh/+/HongGai|/X)", halong))
+        #expect(try !matches("/QuangNinh/#", []))
+        for bad in ["QuangNinh", "/a/#/b", "/a b", "", "(/a", "/a;"] {
+            #expect(throws: NGSIError.self, "\(bad)") { try ScopeQuery.parse(scopes: bad) }
+        }
+    }
 }

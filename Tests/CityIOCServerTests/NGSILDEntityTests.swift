@@ -314,12 +314,23 @@ import Testing
             #expect(try await ids("type=(Device%7CWaterLevel)") == ["D1", "D2"])
             #expect(try await ids("type=Device,WaterLevel&q=pm25%3E50") == ["D2"])
             #expect(try await ids("type=(AirQualityObserved;Device)%7CWaterLevel&count=true") == ["D1"])
+            // Scopes: a path, # for everything below, + for one level.
+            let scoped: JSON = [
+                ["id": "urn:ngsi-ld:Device:D3", "type": "Device", "scope": "/QuangNinh/HaLong/HongGai"],
+                ["id": "urn:ngsi-ld:Device:D4", "type": "Device", "scope": ["/QuangNinh/CamPha", "/Flood"]],
+            ]
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/entityOperations/create", method: .post, headers: Self.headers(write), body: Self.body(scoped)).status
+                    == .created)
+            #expect(try await ids("scopeQ=/QuangNinh/%23") == ["D3", "D4"])
+            #expect(try await ids("type=Device&scopeQ=/QuangNinh/%2B/HongGai") == ["D3"])
+            #expect(try await ids("scopeQ=/Flood;/QuangNinh/%23") == ["D4"])
             let counted = try await client.execute(
                 uri: "/ngsi-ld/v1/entities?q=pm25%3E30&count=true&limit=1", method: .get, headers: Self.headers(read, type: nil))
             #expect(counted.headers[.ngsildResultsCount] == "4")  // S2, S3, S4 and D2
             for bad in [
                 "type=A;;B", "type=(A", "type=A%7C", "q=pm25%3E%3E1", "georel=near&geometry=Point&coordinates=%5B107,20%5D", "georel=within&geometry=Point", "idPattern=(",
-                "scopeQ=/a",
+                "scopeQ=a", "orderBy=id",
             ] {
                 let query = bad.hasPrefix("type=") ? bad : "type=AirQualityObserved&" + bad
                 let response = try await client.execute(uri: "/ngsi-ld/v1/entities?" + query, method: .get, headers: Self.headers(read, type: nil))

@@ -44,6 +44,8 @@ public struct EntityQuery: Sendable, Equatable {
     public var idPattern: String?
     /// A type expression with `;` (and): tested on the candidates of all its types.
     public var typeExpression: TypeExpression?
+    /// `scopeQ`.
+    public var scopes: ScopeQuery?
 
     public init(ids: [String] = [], types: [String] = [], attributes: [String] = [], limit: Int = 20, offset: Int = 0, count: Bool = false) {
         self.ids = ids
@@ -97,7 +99,9 @@ extension CityStore: EntityStore {
         if let geo = query.geo, geo.property == LDContext.coreLocation, let box = geo.candidateBox {
             filter.append(" AND e.west <= ? AND e.east >= ? AND e.south <= ? AND e.north >= ?", .double(box.2), .double(box.0), .double(box.3), .double(box.1))
         }
-        if query.filter != nil || query.geo != nil || query.idPattern != nil || query.typeExpression != nil { return try await filtered(query, filter) }
+        if query.filter != nil || query.geo != nil || query.idPattern != nil || query.typeExpression != nil || query.scopes != nil {
+            return try await filtered(query, filter)
+        }
         var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
         select.append(" ORDER BY e.id LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))")
         let entities = query.limit == 0 ? [] : try await database.query(select).map(Self.entity)
@@ -126,6 +130,7 @@ extension CityStore: EntityStore {
                 let entity = try Self.entity(row)
                 if let pattern, (try? pattern.firstMatch(in: entity.id)) == nil { continue }
                 if let types = query.typeExpression, !types.matches(entity.types) { continue }
+                if let scopes = query.scopes, !scopes.matches(scopes: entity.scopes) { continue }
                 if let geo = query.geo, !geo.matches(entity) { continue }
                 if let test = query.filter, !test.matches(entity) { continue }
                 if matched >= query.offset && page.count < query.limit { page.append(entity) }

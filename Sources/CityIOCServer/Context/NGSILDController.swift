@@ -68,7 +68,7 @@ struct NGSILDController: Sendable {
                 "geometry", "coordinates", "geoproperty", "geometryProperty", "scopeQ", "csf", "orderBy", "local", "datasetId", "containedBy", "join",
                 "joinLevel", "entityMap", "expandValues",
             ])
-        for unsupported in ["scopeQ", "csf", "orderBy", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
+        for unsupported in ["csf", "orderBy", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
             throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
         }
         let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
@@ -81,15 +81,12 @@ struct NGSILDController: Sendable {
         if let text = q["type"].map(String.init), !text.isEmpty {
             let expression = try TypeExpression.parse(text, context: ldContext)
             query.types = expression.names
-            if case .name = expression {
-            } else if case .any(let parts) = expression, parts.allSatisfy({ if case .name = $0 { true } else { false } }) {
-                // A plain list: the index answers it alone.
-            } else {
-                query.typeExpression = expression
-            }
+            // A plain list is answered by the index alone; an expression with `;` is tested too.
+            if !expression.isList { query.typeExpression = expression }
         }
         query.attributes = view.attributes.map { Array($0).sorted() } ?? []
         if let text = q["q"].map(String.init) { query.filter = try EntityFilter.parse(text, context: ldContext) }
+        if let text = q["scopeQ"].map(String.init) { query.scopes = try ScopeQuery.parse(scopes: text) }
         if let pattern = q["idPattern"].map(String.init) {
             guard (try? Regex(pattern)) != nil else { throw NGSIError.badData("idPattern is not a regular expression.", pattern) }
             query.idPattern = pattern
@@ -102,7 +99,9 @@ struct NGSILDController: Sendable {
             let property = try q["geoproperty"].map { name throws(NGSIError) in try ContextEntity.attributeName(String(name), context: ldContext) }
             query.geo = try GeoQuery.parse(georel: georel, geometry: geometry, coordinates: coordinates, property: property ?? LDContext.coreLocation)
         }
-        guard !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty || query.filter != nil || query.geo != nil || query.idPattern != nil
+        guard
+            !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty || query.filter != nil || query.geo != nil || query.idPattern != nil
+                || query.scopes != nil
         else { throw NGSIError.badData("Give at least one of type, id, idPattern, attrs, q or a geo-query to query entities.") }
         let count = try Self.flag(q, "count")
         let limit = try Self.whole(q, "limit") ?? 20
