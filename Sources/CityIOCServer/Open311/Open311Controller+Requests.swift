@@ -98,8 +98,8 @@ extension Open311Controller {
 
     /// W3C/RFC 3339 times with the city's offset, as Open311 clients parse them:
     /// 2026-11-22T10:45:00+07:00 (what `ISO8601FormatStyle` writes for the city's zone).
-    static func time(_ date: Date, _ calendar: WorkingCalendar) -> String {
-        Timestamp.local(date, offset: calendar.timeZone.secondsFromGMT(for: date))
+    static func time(_ date: Date, _ calendar: WorkingCalendar) -> Open311Document {
+        .time(date, offset: calendar.timeZone.secondsFromGMT(for: date))
     }
 
     /// What the public may read about the outcome: the answer once the centre has published it,
@@ -170,7 +170,7 @@ extension Open311Controller {
         let agencies = Dictionary(uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id, $0) })
         // W3C/RFC 3339 form with the city's offset, as Open311 clients parse it: 2026-11-22T10:45:00+07:00
         let calendar = try await services.calendar.workingCalendar()
-        func time(_ date: Date?) -> Open311Document { date.map { .time($0, offset: calendar.timeZone.secondsFromGMT(for: $0)) } ?? .null }
+        func time(_ date: Date?) -> Open311Document { date.map { Self.time($0, calendar) } ?? .null }
         let areas = extended ? try await services.organisation.areas(AreaQuery(includeInactive: true)) : []
         let now = Date()
         func extensions(_ report: Report, photos: [String]) -> Open311Document {

@@ -57,7 +57,7 @@ extension Open311Controller {
                             ("update_id", .text("\(report.id.rawValue)-\(index)")),
                             ("service_request_id", .text(report.id.rawValue)),
                             ("status", .text(status)),
-                            ("updated_datetime", .text(Self.time(step.at, calendar))),
+                            ("updated_datetime", Self.time(step.at, calendar)),
                             ("description", description.map { .text($0) } ?? .null),
                             ("media_url", .null),
                             ("external_status_code", .text(step.status.rawValue)),
