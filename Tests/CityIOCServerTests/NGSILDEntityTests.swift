@@ -101,6 +101,13 @@ import Testing
             #expect(try await client.execute(uri: path + "/attrs/refDevice", method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
             let merged = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
             #expect(merged["no2"] == nil && merged["o3"] == 30 && merged["refDevice"] == nil && merged["pm25"] == 42)
+            // a merge that only adds a type is a change too
+            #expect(
+                try await client.execute(
+                    uri: path, method: .patch, headers: Self.headers(write, type: "application/merge-patch+json"), body: Self.body(["type": "Sensor"])
+                ).status == .noContent)
+            let typed = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(typed["type"] == ["AirQualityObserved", "Sensor"])
 
             // every change is audited
             let audit = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity"))

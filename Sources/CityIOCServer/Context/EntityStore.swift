@@ -61,14 +61,15 @@ extension CityStore: EntityStore {
     static let entityColumns = "id, types, body, created_at, modified_at"
 
     public func createEntity(_ entity: ContextEntity, tenant: String, context: ChangeContext) async throws {
-        let rows = Self.entityRows(entity, tenant: tenant)
+        let body = Self.entityBody(entity)
+        let rows = Self.entityRows(entity, body: body, tenant: tenant)
         try await database.perform(
             Mutation { _ in
                 Plan(
                     statements: [Self.tenantInsert(tenant, context.now), rows.entity] + rows.index,
                     audit: AuditDraft(
                         action: "entity.create", entityType: "context-entity", entityID: Self.auditID(entity.id, tenant), before: nil,
-                        after: Self.entityBody(entity)),
+                        after: body),
                     result: ())
             }, context: context)
     }
@@ -153,12 +154,13 @@ extension CityStore: EntityStore {
             Mutation(read: read) { rows in
                 guard let row = rows.first else { throw StoreError.notFound }
                 var entity = try Self.entity(row)
-                let before = Self.entityBody(entity)
+                let (types, before) = (entity.types, Self.entityBody(entity))
                 let result = try change(&entity)
                 entity.modifiedAt = context.now
                 let after = Self.entityBody(entity)
-                if after == before { return Plan(statements: [], audit: nil, result: result) }
-                let rows = Self.entityRows(entity, tenant: tenant)
+                // Unchanged when neither the stored body nor the types (kept apart) moved.
+                if after == before && entity.types == types { return Plan(statements: [], audit: nil, result: result) }
+                let rows = Self.entityRows(entity, body: after, tenant: tenant)
                 return Plan(
                     statements: Self.entityRemoval(id, tenant: tenant) + [rows.entity] + rows.index,
                     audit: AuditDraft(action: action, entityType: "context-entity", entityID: Self.auditID(id, tenant), before: before, after: after),
@@ -202,7 +204,8 @@ extension CityStore: EntityStore {
         return JSON.object(body).text
     }
 
-    static func entityRows(_ entity: ContextEntity, tenant: String) -> (entity: SQL, index: [SQL]) {
+    /// The entity's row (with `body`, its `entityBody`, encoded once by the caller) and index rows.
+    static func entityRows(_ entity: ContextEntity, body: String, tenant: String) -> (entity: SQL, index: [SQL]) {
         let box = entity.attributes[LDContext.coreLocation]?.compactMap { $0["value"].flatMap(GeoJSON.boundingBox) }.first
         let insert = SQL(
             """
@@ -210,7 +213,7 @@ extension CityStore: EntityStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(entityBody(entity)),
+                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(body),
                 .date(entity.createdAt), .date(entity.modifiedAt), SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east),
                 SQLValue(box?.north),
             ])
