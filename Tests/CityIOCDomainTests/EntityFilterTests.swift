@@ -69,6 +69,8 @@ import Testing
         let query = try GeoQuery.parse(georel: "near;maxDistance==600", geometry: "Point", coordinates: "[107.08,20.95]", property: LDContext.coreLocation)
         let candidates = try #require(query.candidateBox)
         #expect(candidates.0 < 107.08 && candidates.2 > 107.085 && candidates.1 < 20.95 && candidates.3 > 20.95)
+        // The box holds every point the exact test accepts, to the north as well (600 m there is 0.00543°).
+        #expect(candidates.3 >= 20.95 + 600 / 110_574 && candidates.1 <= 20.95 - 600 / 110_574)
         for (georel, geometry, coordinates) in [
             ("near", "Point", "[107,20]"), ("near;maxDistance==x", "Point", "[107,20]"), ("around", "Point", "[107,20]"),
             ("within", "Point", "[107,20]"), ("within", "Polygon", "[[[0,0],[1,1],[0,0]]]"), ("equals", "Point", "[300,20]"),

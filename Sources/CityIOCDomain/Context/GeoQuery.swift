@@ -60,8 +60,9 @@ public struct GeoQuery: Sendable, Equatable {
         switch relation {
         case .disjoint, .near(maxDistance: nil, _): return nil
         case .near(let max?, _):
-            let dLat = max / 111_320
-            let dLon = max / (111_320 * Swift.max(0.01, cos(box.south * .pi / 180)))
+            // The exact test's own scale (`Plane`), widened a little: the box must never be the tighter.
+            let dLat = max / Plane.metresPerDegreeLat * 1.01
+            let dLon = max / (Plane.metresPerDegreeLon(atLatitude: Swift.max(abs(box.south), abs(box.north))) * 0.99)
             return (box.west - dLon, box.south - dLat, box.east + dLon, box.north + dLat)
         default: return (box.west, box.south, box.east, box.north)
         }
@@ -96,12 +97,15 @@ struct Plane {
     let origin: (Double, Double)
     let metresPerDegreeLon: Double
 
+    static let metresPerDegreeLat = 110_574.0
+    static func metresPerDegreeLon(atLatitude latitude: Double) -> Double { Swift.max(1, 111_320 * cos(latitude * .pi / 180)) }
+
     init(origin: (Double, Double)) {
         self.origin = origin
-        metresPerDegreeLon = 111_320 * cos(origin.1 * .pi / 180)
+        metresPerDegreeLon = Self.metresPerDegreeLon(atLatitude: origin.1)
     }
 
-    func point(_ p: (Double, Double)) -> (Double, Double) { ((p.0 - origin.0) * metresPerDegreeLon, (p.1 - origin.1) * 110_574) }
+    func point(_ p: (Double, Double)) -> (Double, Double) { ((p.0 - origin.0) * metresPerDegreeLon, (p.1 - origin.1) * Self.metresPerDegreeLat) }
 
     /// Points, line strings and polygons (rings) of a geometry.
     func shape(_ value: JSON) -> Shape {
@@ -146,10 +150,9 @@ struct Shape {
         return !other.segments.contains { a in mine.contains { Self.cross(a, $0) } }
     }
 
+    /// Touching counts: a shared point, a crossing, or a vertex on the other's edge (within 1 cm).
     func intersects(_ other: Shape) -> Bool {
-        if other.vertices.contains(where: covers) || vertices.contains(where: other.covers) { return true }
-        if points.contains(where: { p in other.points.contains { $0 == p } }) { return true }
-        return segments.contains { a in other.segments.contains { Self.cross(a, $0) } } || distance(to: other) < 0.01
+        segments.contains { a in other.segments.contains { Self.cross(a, $0) } } || distance(to: other) < 0.01
     }
 
     func distance(to other: Shape) -> Double {
