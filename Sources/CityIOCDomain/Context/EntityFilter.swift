@@ -106,9 +106,8 @@ public indirect enum EntityFilter: Sendable, Equatable {
             let start = index
             while let c = peek(), !Self.nameEnd.contains(c) { index += 1 }
             guard index > start else { throw problem("an attribute name is missing at \(rest)") }
-            let raw = String(String.UnicodeScalarView(text[start..<index]))
-            // Compact IRIs (`sdm:pm25`) and full IRIs hold a colon and may hold dots only after one.
-            return raw
+            // A compact IRI (`sdm:pm25`) is one name; a dot always starts a sub-attribute.
+            return String(String.UnicodeScalarView(text[start..<index]))
         }
 
         mutating func term() throws(NGSIError) -> Term {

@@ -15,9 +15,11 @@ enum DemoSensors {
         var result: [ContextEntity] = []
         for (index, unit) in units.prefix(wards).enumerated() {
             // A small deterministic spread of values per ward.
-            func value(_ base: Double, _ spread: Double, _ salt: Int) -> JSON {
+            /// `base` plus part of `spread`, the part set by the ward and `salt`, to `decimals` places.
+            func value(_ base: Double, _ spread: Double, _ salt: Int, decimals: Double = 1) -> JSON {
                 let mix = Double((index * 37 + salt * 11) % 100) / 100
-                return .number(((base + spread * mix) * 10).rounded() / 10)
+                let scale = pow(10, decimals)
+                return .number(((base + spread * mix) * scale).rounded() / scale)
             }
             func point(_ dLat: Double, _ dLon: Double) -> JSON {
                 ["type": "GeoProperty", "value": ["type": "Point", "coordinates": [.number(unit.longitude + dLon), .number(unit.latitude + dLat)]]]
@@ -46,7 +48,7 @@ enum DemoSensors {
                 [
                     "id": .string("urn:ngsi-ld:TrafficFlowObserved:QN-\(unit.code)"), "type": "TrafficFlowObserved",
                     "intensity": count(value(120, 900, 8)), "averageVehicleSpeed": reading(value(18, 35, 9), "KMH"),
-                    "occupancy": count(.number(((0.1 + 0.7 * Double((index * 37 + 110) % 100) / 100) * 100).rounded() / 100)), "location": point(0.001, -0.003), "wardCode": ward,
+                    "occupancy": count(value(0.1, 0.7, 10, decimals: 2)), "location": point(0.001, -0.003), "wardCode": ward,
                 ],
                 [
                     "id": .string("urn:ngsi-ld:OffStreetParking:QN-\(unit.code)"), "type": "OffStreetParking",

@@ -29,12 +29,12 @@ struct EntityPages {
         let type = value("type").flatMap { chosen in types.first { core.compact($0.type) == chosen } }
         let ward = value("ward").flatMap { wardNames[$0] != nil ? $0 : nil }
         let page = max(1, value("page").flatMap(Int.init) ?? 1)
-        var query = EntityQuery(types: type.map { [$0.type] } ?? types.map(\.type), limit: Self.pageSize, offset: (page - 1) * Self.pageSize, count: true)
+        var query = EntityQuery(types: type.map { [$0.type] } ?? [], limit: Self.pageSize, offset: (page - 1) * Self.pageSize, count: true)
         if let ward { query.filter = .term(EntityFilter.Term(path: [Self.wardCode], valuePath: [], comparison: .equal([.text(ward)]))) }
         let (entities, total) = types.isEmpty ? ([], 0) : try await services.entities.entities(query, tenant: "")
         let f = chrome.format
         let rows: [HTML] = entities.map { entity in
-            let code = Self.text(entity.attributes[Self.wardCode]?.first?["value"])
+            let code = entity.attributes[Self.wardCode]?.first?["value"]?.string
             return """
                 <tr><td><a href="/entities/\(NGSILDController.pathSegment(entity.id))">\(entity.id)</a></td>
                 <td>\(entity.types.map(core.compact).joined(separator: ", "))</td><td>\(Self.name(entity, language))</td>
@@ -82,7 +82,7 @@ struct EntityPages {
         guard let entity = try await services.entities.entity(id, tenant: "") else { throw StoreError.notFound }
         let core = services.contexts.core
         let f = chrome.format
-        let code = Self.text(entity.attributes[Self.wardCode]?.first?["value"])
+        let code = entity.attributes[Self.wardCode]?.first?["value"]?.string
         var ward: Area?
         if let code { ward = try await services.organisation.area(Area.Code(code)) }
         var rows: [HTML] = []
@@ -126,8 +126,6 @@ struct EntityPages {
         }
         return instance["value"]?.string ?? entity.id
     }
-
-    static func text(_ value: JSON?) -> String? { value?.string }
 
     /// The fewest decimals (up to three) that show a reading as it was sent: 19.2, not 19.20.
     static func places(_ number: Double) -> Int {
