@@ -45,6 +45,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Folder of JSON-LD @contexts to serve without the network, listed in its index.json as URL → file (env CITYIOC_NGSI_LD_CONTEXTS).")
     var ngsiLdContexts: String?
 
+    @Flag(name: .long, help: "Never fetch @contexts from other servers: only the core context, hosted and preloaded ones (env CITYIOC_NO_REMOTE_CONTEXTS).")
+    var noRemoteContexts = false
+
+    @Flag(
+        name: .long,
+        help: "Let @contexts be fetched from this machine and private networks too (env CITYIOC_PRIVATE_CONTEXTS; off, so clients cannot make the server read internal services).")
+    var privateContexts = false
+
     @Option(name: .long, help: "Folder a mail program leaves citizens' e-mails in, one file each, or a Maildir (env CITYIOC_MAIL_DROP).")
     var mailDrop: String?
 
@@ -75,6 +83,9 @@ struct Serve: AsyncParsableCommand {
             self.publicReportLimit, flag: "--public-report-limit", variable: "CITYIOC_PUBLIC_REPORT_LIMIT", default: 10, range: 0...100_000)
         let proxied = try trustProxy || (Environment.flag("CITYIOC_TRUST_PROXY") ?? false)
         let openNGSILD = try openNgsiLd || (Environment.flag("CITYIOC_OPEN_NGSI_LD") ?? false)
+        let remoteContexts: RemoteContexts.Policy? =
+            try noRemoteContexts || (Environment.flag("CITYIOC_NO_REMOTE_CONTEXTS") ?? false)
+            ? nil : RemoteContexts.Policy(allowPrivateAddresses: try privateContexts || (Environment.flag("CITYIOC_PRIVATE_CONTEXTS") ?? false))
         let limits = Attachment.Limits(
             imageBytes: try Environment.integer(maxPhotoMb, flag: "--max-photo-mb", variable: "CITYIOC_MAX_PHOTO_MB", default: 10, range: 1...100) << 20,
             videoBytes: try Environment.integer(maxVideoMb, flag: "--max-video-mb", variable: "CITYIOC_MAX_VIDEO_MB", default: 50, range: 1...1000) << 20,
@@ -86,7 +97,8 @@ struct Serve: AsyncParsableCommand {
                     reopenWithinDays: reopenDays, publicReportsPerHour: publicLimit, trustProxy: proxied,
                     messagingSecret: self.messagingSecret ?? Environment.value("CITYIOC_MESSAGING_SECRET"),
                     zaloSecret: self.zaloSecret ?? Environment.value("CITYIOC_ZALO_SECRET"), attachmentLimits: limits),
-                attachmentsFolder: storage.attachmentsFolder(attachments), openContextBroker: openNGSILD)
+                attachmentsFolder: storage.attachmentsFolder(attachments), openContextBroker: openNGSILD,
+                remoteContexts: remoteContexts)
         }
         if openNGSILD { logger.warning("the NGSI-LD API is open: anyone who reaches this server may read and change its entities (--open-ngsi-ld)") }
         if let library = services.thumbnailLibrary {

@@ -21,7 +21,7 @@ public struct AppServices: Sendable {
     public let entities: any EntityStore
     /// @contexts hosted here or preloaded.
     public let contextDocuments: any ContextDocumentStore
-    /// The @contexts known without the network (the NGSI-LD core context).
+    /// The @contexts the NGSI-LD API resolves: the core context, stored ones, remote ones.
     let contexts: ContextLibrary
     /// `serve --open-ngsi-ld`: the NGSI-LD API without a key (a closed network, conformance runs).
     public let openContextBroker: Bool
@@ -33,15 +33,16 @@ public struct AppServices: Sendable {
     let assets: Assets
 
     /// `attachmentsFolder` nil: a new folder under the system's temporary folder (tests, tools).
+    /// `remoteContexts` nil: @contexts named by other servers' URLs are not fetched.
     public init(
         database: any SQLDatabase, hasher: PasswordHasher, sessions: SessionPolicy, reports: ReportPolicy = ReportPolicy(),
-        attachmentsFolder: String? = nil, openContextBroker: Bool = false
+        attachmentsFolder: String? = nil, openContextBroker: Bool = false, remoteContexts: RemoteContexts.Policy? = nil
     ) throws {
         self.openContextBroker = openContextBroker
         self.reportPolicy = reports
         self.files = try attachmentsFolder.map { try AttachmentFiles(root: $0) } ?? AttachmentFiles.temporary()
         let store = CityStore(database: database)
-        self.contexts = try ContextLibrary(store: store)
+        self.contexts = try ContextLibrary(store: store, remote: remoteContexts.map { RemoteContexts(policy: $0) })
         self.database = database
         self.organisation = store
         self.accounts = store

@@ -12,6 +12,9 @@ public protocol ContextDocumentStore: Sendable {
     func saveContextDocument(_ document: StoredContext, context: ChangeContext) async throws
     /// False when there was none.
     func deleteContextDocument(_ url: String, context: ChangeContext) async throws -> Bool
+    /// The active context built from a request's `@context` (its JSON text), kept until a
+    /// stored context changes in any process.
+    func builtContext(_ text: String, build: () async throws -> LDContext) async throws -> LDContext
 }
 
 public struct StoredContext: Sendable, Equatable {
@@ -74,6 +77,10 @@ extension CityStore: ContextDocumentStore {
                     audit: AuditDraft(action: "jsonld-context.delete", entityType: "jsonld-context", entityID: document.url, before: document.body.text, after: nil),
                     result: true)
             }, context: context)
+    }
+
+    public func builtContext(_ text: String, build: () async throws -> LDContext) async throws -> LDContext {
+        try await cache.context(text, database: database, build: build)
     }
 
     static func contextDocument(_ row: SQLRow) throws -> StoredContext {

@@ -1,17 +1,19 @@
 import CityIOCDomain
 import Foundation
 
-/// The @contexts the broker resolves without the network: the NGSI-LD core context (v1.8, and
-/// v1.6 for clients that name it) from the server's resources, and the documents in its
-/// `ContextDocumentStore` (hosted through `/jsonldContexts`, or preloaded at start for a control
-/// room with no way out). A context named by any other URL is answered with
-/// `LdContextNotAvailable`: remote contexts are not fetched yet.
+/// The @contexts the broker resolves: the NGSI-LD core context (v1.8, and v1.6 for clients that
+/// name it) from the server's resources, the documents in its `ContextDocumentStore` (hosted
+/// through `/jsonldContexts`, preloaded at start for a control room with no way out, or fetched
+/// before), and, when the server may fetch (`remote`), any other http(s) URL, fetched once and
+/// kept in the store as `Cached`. A context that cannot be had is `LdContextNotAvailable`.
 struct ContextLibrary: Sendable {
     /// The core context's `@context` value, by every URL clients use for it.
     private let documents: [String: JSON]
     /// The core context alone: what a request without a user context works with.
     let core: LDContext
     let store: any ContextDocumentStore
+    /// Nil: remote contexts are not fetched (`serve --no-remote-contexts`, tests).
+    let remote: RemoteContexts?
 
     static let coreURL = "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld"
     static let coreURLs = [
@@ -22,8 +24,9 @@ struct ContextLibrary: Sendable {
     /// How deep contexts may name other contexts.
     static let nesting = 8
 
-    init(store: any ContextDocumentStore) throws {
+    init(store: any ContextDocumentStore, remote: RemoteContexts? = nil) throws {
         self.store = store
+        self.remote = remote
         var documents: [String: JSON] = [:]
         for (url, name) in Self.coreURLs {
             guard
@@ -42,8 +45,13 @@ struct ContextLibrary: Sendable {
 
     /// The active context for a request: the user's terms (from `Link` or `@context`), then the
     /// core context over them, so its terms cannot be redefined.
+    /// Built contexts are kept by the store until a stored context changes in any process.
     func active(_ user: JSON?) async throws -> LDContext {
         guard let user else { return core }
+        return try await store.builtContext(user.text) { try await build(user) }
+    }
+
+    private func build(_ user: JSON) async throws -> LDContext {
         var found: [String: JSON] = [:]
         try await gather(user, into: &found, depth: 0)
         let known = found
@@ -83,10 +91,40 @@ struct ContextLibrary: Sendable {
         let hosted = "\(NGSILDController.base)/jsonldContexts/"
         let key = parsed.path.hasPrefix(hosted) ? String(parsed.path.dropFirst(hosted.count)) : url
         if let stored = try await store.contextDocument(key), let value = stored.body["@context"] { return value }
-        throw NGSIError(
-            .ldContextNotAvailable, "The @context is not available.",
-            detail: "\(url) is neither hosted nor preloaded here, and this server does not fetch remote contexts yet.")
+        if key != url, let stored = try await store.contextDocument(url), let value = stored.body["@context"] { return value }
+        guard let remote else {
+            throw NGSIError(
+                .ldContextNotAvailable, "The @context is not available.",
+                detail: "\(url) is neither hosted nor preloaded here, and this server does not fetch remote contexts (--no-remote-contexts).")
+        }
+        let document = try await fetch(parsed, remote)
+        try await store.saveContextDocument(
+            StoredContext(url: url, id: Self.cachedID(url), kind: .cached, body: document, createdAt: Date()),
+            context: ChangeContext(principal: .system("ngsi-ld-contexts")))
+        return document["@context"] ?? .null
     }
+
+    /// Fetches a cached context again from its URL and replaces the copy (`DELETE
+    /// /jsonldContexts/{id}?reload=true`); the old copy stays when the fetch fails.
+    func reload(_ stored: StoredContext, context: ChangeContext) async throws {
+        guard let remote, let url = URL(string: stored.url) else {
+            throw NGSIError(.ldContextNotAvailable, "The @context cannot be reloaded.", detail: "This server does not fetch remote contexts (--no-remote-contexts).")
+        }
+        let document = try await fetch(url, remote)
+        try await store.saveContextDocument(StoredContext(url: stored.url, id: stored.id, kind: .cached, body: document, createdAt: Date()), context: context)
+    }
+
+    private func fetch(_ url: URL, _ remote: RemoteContexts) async throws -> JSON {
+        do {
+            return try await remote.document(url)
+        } catch {
+            throw NGSIError(.ldContextNotAvailable, "The @context could not be fetched.", detail: "\(url.absoluteString): \(error.description)")
+        }
+    }
+
+    /// The id under `/jsonldContexts/` of a copy of a remote context: stable, so every process
+    /// names the same copy the same way.
+    static func cachedID(_ url: String) -> String { String(Secret.sha256(url).prefix(16)).lowercased() }
 
     /// Loads `DIR/index.json` (`{"URL": "file.jsonld", …}`) into the store as cached copies of
     /// those URLs, so clients naming them work with no network. Returns how many were loaded.
@@ -107,7 +145,7 @@ struct ContextLibrary: Sendable {
             }
             if let stored = try await store.contextDocument(url), stored.body == body { continue }
             try await store.saveContextDocument(
-                StoredContext(url: url, id: Secret.sha256(url).prefix(16).lowercased(), kind: .cached, body: ["@context": value], createdAt: Date()),
+                StoredContext(url: url, id: Self.cachedID(url), kind: .cached, body: ["@context": value], createdAt: Date()),
                 context: context)
             count += 1
         }

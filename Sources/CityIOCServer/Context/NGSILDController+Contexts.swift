@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// `/jsonldContexts` (clause 5.13): @contexts that clients store here and then name by this
-/// server's URL, and the copies the broker holds of remote ones (preloaded at start).
+/// server's URL, and the copies the broker holds of remote ones (fetched, or preloaded at start).
 extension NGSILDController {
     func registerContexts(on router: Router<AppRequestContext>, read: Access, write: Access) {
         let base = "\(Self.base)/jsonldContexts"
@@ -74,9 +74,21 @@ extension NGSILDController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.body.text)))
     }
 
+    /// Deletes a context, or with `reload=true` fetches a cached one again from its URL.
     @Sendable func deleteContext(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Self.allowOnly(request.uri.queryParameters, ["reload"])
+        let q = request.uri.queryParameters
+        try Self.allowOnly(q, ["reload"])
         let id = try Self.parameter(context, "contextId")
+        if try Self.flag(q, "reload") {
+            guard let document = try await services.contextDocuments.contextDocument(id) else {
+                throw NGSIError.notFound("There is no @context with this id.", id)
+            }
+            guard document.kind == .cached else {
+                throw NGSIError.badData("A hosted @context has no other copy to reload from; only cached ones can be reloaded.", id)
+            }
+            try await contexts.reload(document, context: change(context))
+            return Response(status: .noContent)
+        }
         guard try await services.contextDocuments.deleteContextDocument(id, context: change(context)) else {
             throw NGSIError.notFound("There is no @context with this id.", id)
         }

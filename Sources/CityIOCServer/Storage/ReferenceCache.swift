@@ -14,7 +14,9 @@ import Foundation
 /// - whatever happens, a copy older than `maximumAge` is read again.
 final class ReferenceCache: @unchecked Sendable {
     /// The audit entity types whose changes drop the copy.
-    static let watched: Set<String> = ["service", "area", "calendar_day", "api_key"]
+    static let watched: Set<String> = ["service", "area", "calendar_day", "api_key", "jsonld-context"]
+    /// How many built @contexts are kept (clients may send any number of inline ones).
+    static let contextCapacity = 256
     let checkEvery: TimeInterval
     let maximumAge: TimeInterval
 
@@ -24,6 +26,8 @@ final class ReferenceCache: @unchecked Sendable {
         var calendar: WorkingCalendar?
         var outlined: Bool?
         var keys: [String: ApiKey] = [:]
+        /// NGSI-LD active contexts by the text of the request's `@context`.
+        var contexts: [String: LDContext] = [:]
     }
 
     private let lock = NSLock()
@@ -67,6 +71,20 @@ final class ReferenceCache: @unchecked Sendable {
         return loaded
     }
 
+    /// The active @context built from a request's `@context` value (its JSON text).
+    func context(_ text: String, database: any SQLDatabase, build: () async throws -> LDContext) async throws -> LDContext {
+        try await check(database)
+        let (cached, seen) = lock.withLock { (copy.contexts[text], generation) }
+        if let cached { return cached }
+        let built = try await build()
+        lock.withLock {
+            guard generation == seen else { return }
+            if copy.contexts.count >= Self.contextCapacity { copy.contexts.removeAll(keepingCapacity: true) }
+            copy.contexts[text] = built
+        }
+        return built
+    }
+
     /// A key's use was recorded: its copy says so, so it is not recorded again at once.
     func touched(_ id: ApiKey.ID, at: Date) {
         lock.withLock {
@@ -84,10 +102,11 @@ final class ReferenceCache: @unchecked Sendable {
                 SELECT (SELECT MAX(id) FROM audit_log WHERE entity_type = 'service') AS s,
                 (SELECT MAX(id) FROM audit_log WHERE entity_type = 'area') AS a,
                 (SELECT MAX(id) FROM audit_log WHERE entity_type = 'calendar_day') AS c,
-                (SELECT MAX(id) FROM audit_log WHERE entity_type = 'api_key') AS k
+                (SELECT MAX(id) FROM audit_log WHERE entity_type = 'api_key') AS k,
+                (SELECT MAX(id) FROM audit_log WHERE entity_type = 'jsonld-context') AS j
                 """)
         ).first
-        let latest = ["s", "a", "c", "k"].map { row?.optionalInt($0) ?? 0 }
+        let latest = ["s", "a", "c", "k", "j"].map { row?.optionalInt($0) ?? 0 }
         lock.withLock {
             if latest != stamp || now.timeIntervalSince(bornAt) > maximumAge {
                 copy = Copy()

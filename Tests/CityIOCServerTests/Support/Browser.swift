@@ -83,10 +83,11 @@ struct Browser {
 
 /// Runs `body` with the whole application on a fresh database seeded with `Fixture`.
 func withApp(
-    _ engine: TestEngine, policy: ReportPolicy = ReportPolicy(), _ body: @escaping @Sendable (AppServices, any TestClientProtocol) async throws -> Void
+    _ engine: TestEngine, policy: ReportPolicy = ReportPolicy(), remoteContexts: RemoteContexts.Policy? = nil,
+    _ body: @escaping @Sendable (AppServices, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withDatabase(engine) { database in
-        let services = try AppServices(database: database, hasher: testHasher, sessions: SessionPolicy(), reports: policy)
+        let services = try AppServices(database: database, hasher: testHasher, sessions: SessionPolicy(), reports: policy, remoteContexts: remoteContexts)
         try await Fixture.seed(services)
         let app = buildApplication(settings: ServerSettings(host: "127.0.0.1", port: 0), services: services, logger: testLogger)
         try await app.test(.router) { client in try await body(services, client) }
