@@ -109,10 +109,30 @@ import Testing
             let typed = try Self.parsed(try await client.execute(uri: path + "?format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
             #expect(typed["type"] == ["AirQualityObserved", "Sensor"])
 
-            // every change is audited
+            // The indexes follow the changes: the type added, the attributes added and removed.
+            func count(_ query: String) async throws -> Int? {
+                try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities?\(query)", method: .get, headers: Self.headers(read, type: nil))).array?.count
+            }
+            let counts = [try await count("type=Sensor"), try await count("attrs=o3"), try await count("attrs=no2"), try await count("attrs=refDevice")]
+            #expect(counts == [1, 1, 0, 0])
+            // A moved station is found where it is now, not where it was.
+            #expect(
+                try await client.execute(
+                    uri: path + "/attrs", method: .patch, headers: Self.headers(write),
+                    body: Self.body(["location": ["type": "GeoProperty", "value": ["type": "Point", "coordinates": [107.3, 21.1]]]])
+                ).status == .noContent)
+            let near = "georel=near;maxDistance==1000&geometry=Point&coordinates="
+            #expect([try await count(near + "%5B107.3,21.1%5D"), try await count(near + "%5B107.08,20.95%5D")] == [1, 0])
+
+            // every change is audited, with what it changed before and after
             let audit = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity"))
             #expect(
                 Set(audit.map(\.action)).isSuperset(of: ["entity.create", "entity.attribute.update", "entity.update", "entity.append", "entity.merge", "entity.attribute.delete"]))
+            let partial = try #require(audit.first { $0.action == "entity.attribute.update" })
+            let (was, became) = (try #require(partial.before.flatMap { JSON.parse(Array($0.utf8)) }), try #require(partial.after.flatMap { JSON.parse(Array($0.utf8)) }))
+            #expect(was["attributes"]?.object?.keys.sorted() == [LDContext.defaultVocabulary + "pm25"])
+            #expect(was["attributes"]?[LDContext.defaultVocabulary + "pm25"]?.array?.first?["value"] == 38.5)
+            #expect(became["attributes"]?[LDContext.defaultVocabulary + "pm25"]?.array?.first?["value"] == 41)
 
             // delete, then it is gone
             #expect(try await client.execute(uri: path, method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)

@@ -58,8 +58,7 @@ extension CityStore {
                     case .store(var entity):
                         if let before = stored[id] { entity.createdAt = before.createdAt }
                         entity.modifiedAt = context.now
-                        let rows = Self.entityRows(entity, body: Self.entityBody(entity), tenant: tenant)
-                        statements += (existed ? Self.entityRemoval(id, tenant: tenant) : []) + [rows.entity] + rows.index
+                        statements += Self.entityWrite(entity, replacing: stored[id], tenant: tenant)
                         stored[id] = entity
                         changed.append(id)
                     case .remove:

@@ -153,16 +153,14 @@ extension CityStore: EntityStore {
         return try await database.perform(
             Mutation(read: read) { rows in
                 guard let row = rows.first else { throw StoreError.notFound }
-                var entity = try Self.entity(row)
-                let (types, before) = (entity.types, Self.entityBody(entity))
+                let stored = try Self.entity(row)
+                var entity = stored
                 let result = try change(&entity)
                 entity.modifiedAt = context.now
-                let after = Self.entityBody(entity)
-                // Unchanged when neither the stored body nor the types (kept apart) moved.
-                if after == before && entity.types == types { return Plan(statements: [], audit: nil, result: result) }
-                let rows = Self.entityRows(entity, body: after, tenant: tenant)
+                let (before, after) = Self.auditedChange(stored, entity)
+                if before == after { return Plan(statements: [], audit: nil, result: result) }
                 return Plan(
-                    statements: Self.entityRemoval(id, tenant: tenant) + [rows.entity] + rows.index,
+                    statements: Self.entityWrite(entity, replacing: stored, tenant: tenant),
                     audit: AuditDraft(action: action, entityType: "context-entity", entityID: Self.auditID(id, tenant), before: before, after: after),
                     result: result)
             }, context: context)
@@ -206,7 +204,7 @@ extension CityStore: EntityStore {
 
     /// The entity's row (with `body`, its `entityBody`, encoded once by the caller) and index rows.
     static func entityRows(_ entity: ContextEntity, body: String, tenant: String) -> (entity: SQL, index: [SQL]) {
-        let box = entity.attributes[LDContext.coreLocation]?.compactMap { $0["value"].flatMap(GeoJSON.boundingBox) }.first
+        let box = boundingBox(entity)
         let insert = SQL(
             """
             INSERT INTO context_entities (tenant, id, types, body, created_at, modified_at, west, south, east, north)
@@ -217,24 +215,91 @@ extension CityStore: EntityStore {
                 .date(entity.createdAt), .date(entity.modifiedAt), SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east),
                 SQLValue(box?.north),
             ])
-        var index: [SQL] = []
-        if !entity.types.isEmpty {
-            var types = SQL("INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ")
-            types.text += entity.types.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
-            types.binds = entity.types.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
-            index.append(types)
+        return (insert, [typeRows(entity, tenant: tenant), attributeRows(entity, tenant: tenant)].compactMap { $0 })
+    }
+
+    /// What an entity's change writes. A stored entity is updated in place (its row keeps its
+    /// place in the table and the id index), and its type and attribute index rows are written
+    /// again only when its types or attribute names and kinds changed: an update of values, the
+    /// common case, writes one row.
+    static func entityWrite(_ entity: ContextEntity, replacing stored: ContextEntity?, tenant: String) -> [SQL] {
+        let body = entityBody(entity)
+        guard let stored else {
+            let rows = entityRows(entity, body: body, tenant: tenant)
+            return [rows.entity] + rows.index
         }
-        let names = entity.attributes.keys.sorted()
-        if !names.isEmpty {
-            var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ")
-            attributes.text += names.map { _ in "(?, ?, ?, ?)" }.joined(separator: ", ")
-            attributes.binds = names.flatMap { name in
-                let kinds = Set(entity.attributes[name]!.compactMap { $0["type"]?.string }).sorted().joined(separator: " ")
-                return [SQLValue.text(tenant), .text(name), .text(entity.id), .text(kinds)]
-            }
-            index.append(attributes)
+        var update = SQL("UPDATE context_entities SET body = ?, modified_at = ?, created_at = ?", [.text(body), .date(entity.modifiedAt), .date(entity.createdAt)])
+        if entity.types != stored.types { update.append(", types = ?", .text(JSON.array(entity.types.map { .string($0) }).text)) }
+        let box = boundingBox(entity)
+        let oldBox = boundingBox(stored)
+        if box.map({ [$0.west, $0.south, $0.east, $0.north] }) != oldBox.map({ [$0.west, $0.south, $0.east, $0.north] }) {
+            update.append(
+                ", west = ?, south = ?, east = ?, north = ?", SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east), SQLValue(box?.north))
         }
-        return (insert, index)
+        update.append(" WHERE tenant = ? AND id = ?", .text(tenant), .text(entity.id))
+        var statements = [update]
+        if entity.types != stored.types {
+            statements.append(SQL("DELETE FROM context_entity_types WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(entity.id)]))
+            statements += typeRows(entity, tenant: tenant).map { [$0] } ?? []
+        }
+        if attributeKinds(entity) != attributeKinds(stored) {
+            statements.append(SQL("DELETE FROM context_entity_attributes WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(entity.id)]))
+            statements += attributeRows(entity, tenant: tenant).map { [$0] } ?? []
+        }
+        return statements
+    }
+
+    /// The audit images of a change: the members that differ, before and after (an attribute
+    /// absent on one side is null there), not the whole entity each time. Equal when unchanged.
+    static func auditedChange(_ before: ContextEntity, _ after: ContextEntity) -> (before: String, after: String) {
+        var old: [String: JSON] = [:]
+        var new: [String: JSON] = [:]
+        if before.types != after.types {
+            old["types"] = .array(before.types.map { .string($0) })
+            new["types"] = .array(after.types.map { .string($0) })
+        }
+        if before.scopes != after.scopes {
+            old["scope"] = .array(before.scopes.map { .string($0) })
+            new["scope"] = .array(after.scopes.map { .string($0) })
+        }
+        var oldAttributes: [String: JSON] = [:]
+        var newAttributes: [String: JSON] = [:]
+        for name in Set(before.attributes.keys).union(after.attributes.keys) where before.attributes[name] != after.attributes[name] {
+            oldAttributes[name] = before.attributes[name].map { .array($0) } ?? .null
+            newAttributes[name] = after.attributes[name].map { .array($0) } ?? .null
+        }
+        if !newAttributes.isEmpty {
+            old["attributes"] = .object(oldAttributes)
+            new["attributes"] = .object(newAttributes)
+        }
+        return (JSON.object(old).text, JSON.object(new).text)
+    }
+
+    static func boundingBox(_ entity: ContextEntity) -> (west: Double, south: Double, east: Double, north: Double)? {
+        entity.attributes[LDContext.coreLocation]?.compactMap { $0["value"].flatMap(GeoJSON.boundingBox) }.first
+    }
+
+    /// Attribute name → its kinds, as the attribute index rows hold them.
+    static func attributeKinds(_ entity: ContextEntity) -> [String: String] {
+        entity.attributes.mapValues { Set($0.compactMap { $0["type"]?.string }).sorted().joined(separator: " ") }
+    }
+
+    static func typeRows(_ entity: ContextEntity, tenant: String) -> SQL? {
+        guard !entity.types.isEmpty else { return nil }
+        var types = SQL("INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ")
+        types.text += entity.types.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
+        types.binds = entity.types.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
+        return types
+    }
+
+    static func attributeRows(_ entity: ContextEntity, tenant: String) -> SQL? {
+        let kinds = attributeKinds(entity)
+        guard !kinds.isEmpty else { return nil }
+        let names = kinds.keys.sorted()
+        var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ")
+        attributes.text += names.map { _ in "(?, ?, ?, ?)" }.joined(separator: ", ")
+        attributes.binds = names.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id), .text(kinds[$0]!)] }
+        return attributes
     }
 
     static func entityRemoval(_ id: String, tenant: String) -> [SQL] {

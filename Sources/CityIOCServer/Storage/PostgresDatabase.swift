@@ -46,7 +46,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func query(_ sql: SQL) async throws -> [SQLRow] {
-        try await metrics.measure("read") {
+        try await metrics.measure(.read) {
             do {
                 let rows = try await client.query(try Self.query(sql), logger: logger)
                 return try await Self.collect(rows)
@@ -57,7 +57,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func perform<Result: Sendable>(_ mutation: Mutation<Result>, context: ChangeContext) async throws -> Result {
-        try await metrics.measure("write") {
+        try await metrics.measure(.write) {
             do {
                 return try await client.withTransaction(logger: logger) { connection in
                     var rows: [SQLRow] = []
