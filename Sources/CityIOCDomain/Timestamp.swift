@@ -8,52 +8,65 @@ public enum Timestamp {
     /// `2026-11-22T09:10:23.333Z`: UTC with milliseconds, cut rather than rounded.
     public static func utcMilliseconds(_ date: Date) -> String {
         let (seconds, milliseconds) = split(date)
-        return civil(seconds) + "." + Int(milliseconds).zeroPadded(3) + "Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendCivil(seconds, to: &out)
+        out.append(0x2E)
+        appendDigits(Int(milliseconds), 3, to: &out)
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `2026-11-22T16:10:23+07:00`: whole seconds in the local time of a zone `offset` seconds
     /// east of UTC (`Z` for UTC), as `ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone:)`.
     public static func local(_ date: Date, offset: Int) -> String {
-        let (seconds, _) = split(date)
-        guard offset != 0 else { return civil(seconds) + "Z" }
-        let minutes = abs(offset) / 60
-        return civil(seconds + Int64(offset)) + (offset < 0 ? "-" : "+") + (minutes / 60).zeroPadded(2) + ":" + (minutes % 60).zeroPadded(2)
+        var out: [UInt8] = []
+        out.reserveCapacity(25)
+        appendLocal(date, offset: offset, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `local`'s text appended to bytes, digit by digit (an Open311 list writes 3,000 of them).
     public static func appendLocal(_ date: Date, offset: Int, to out: inout [UInt8]) {
         let (seconds, _) = split(date)
-        let local = seconds + Int64(offset)
-        let (days, inDay) = local.quotientAndRemainder(dividingBy: 86_400)
-        let (day, second) = inDay < 0 ? (days - 1, Int(inDay + 86_400)) : (days, Int(inDay))
-        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                out.append(UInt8(0x30 + rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        out.append(0x2D)
-        digits(month, 2)
-        out.append(0x2D)
-        digits(dayOfMonth, 2)
-        out.append(0x54)
-        digits(second / 3600, 2)
-        out.append(0x3A)
-        digits(second / 60 % 60, 2)
-        out.append(0x3A)
-        digits(second % 60, 2)
+        appendCivil(seconds + Int64(offset), to: &out)
         guard offset != 0 else { return out.append(0x5A) }
         let minutes = abs(offset) / 60
         out.append(offset < 0 ? 0x2D : 0x2B)
-        digits(minutes / 60, 2)
+        appendDigits(minutes / 60, 2, to: &out)
         out.append(0x3A)
-        digits(minutes % 60, 2)
+        appendDigits(minutes % 60, 2, to: &out)
+    }
+
+    /// `2026-11-22T09:10:23` for seconds since 1970, digit by digit (no string per field).
+    private static func appendCivil(_ seconds: Int64, to out: inout [UInt8]) {
+        let (days, inDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (day, second) = inDay < 0 ? (days - 1, Int(inDay + 86_400)) : (days, Int(inDay))
+        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        appendDigits(year, 4, to: &out)
+        out.append(0x2D)
+        appendDigits(month, 2, to: &out)
+        out.append(0x2D)
+        appendDigits(dayOfMonth, 2, to: &out)
+        out.append(0x54)
+        appendDigits(second / 3600, 2, to: &out)
+        out.append(0x3A)
+        appendDigits(second / 60 % 60, 2, to: &out)
+        out.append(0x3A)
+        appendDigits(second % 60, 2, to: &out)
+    }
+
+    /// `value` with at least `count` digits, zeros in front (a year past 9999 keeps all its
+    /// digits, one before year 0 its sign, as `zeroPadded` writes them).
+    private static func appendDigits(_ value: Int, _ count: Int, to out: inout [UInt8]) {
+        var limit = 1
+        for _ in 0..<count { limit *= 10 }
+        guard value >= 0, value < limit else { return out.append(contentsOf: value.zeroPadded(count).utf8) }
+        var divisor = limit / 10
+        while divisor > 0 {
+            out.append(UInt8(0x30 + value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Reads `utcMilliseconds`' own form directly (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as SQLite keeps
@@ -106,15 +119,6 @@ public enum Timestamp {
         let reference = date.timeIntervalSinceReferenceDate
         let whole = reference.rounded(.down)
         return (Int64(whole) + 978_307_200) * 1000 + Int64(((reference - whole) * 1000).rounded(.down))
-    }
-
-    /// `2026-11-22T09:10:23` for seconds since 1970.
-    private static func civil(_ seconds: Int64) -> String {
-        let (days, inDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
-        let (day, second) = inDay < 0 ? (days - 1, Int(inDay + 86_400)) : (days, Int(inDay))
-        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
-        return
-            "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(dayOfMonth.zeroPadded(2))T\((second / 3600).zeroPadded(2)):\((second / 60 % 60).zeroPadded(2)):\((second % 60).zeroPadded(2))"
     }
 
     /// Year, month and day from days since 1970-01-01 (Howard Hinnant's civil-from-days).

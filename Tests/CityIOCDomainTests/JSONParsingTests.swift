@@ -48,4 +48,14 @@ import Testing
         let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(JSON.parse(Array(fine.utf8)) != nil)
     }
+
+    @Test func writesEscapesAndSortedKeysAndReadsBackItsOwnText() {
+        let value: JSON = ["b": ["x": 1.5, "a": [true, .null]], "a": "q\"b\\c\nd\u{01}e\u{1F}\tẠ😀", "c": -3]
+        let text = #"{"a":"q\"b\\c\nd\u0001e\u001f\tẠ😀","b":{"a":[true,null],"x":1.5},"c":-3}"#
+        #expect(value.text == text)
+        var appended = "x"
+        JSON.quote("Hạ \"Long\"", into: &appended)
+        #expect(appended == #"x"Hạ \"Long\"""#)
+        #expect(JSON.parse(Array(text.utf8)) == value)
+    }
 }

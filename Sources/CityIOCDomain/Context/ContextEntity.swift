@@ -230,8 +230,18 @@ public struct ContextEntity: Sendable, Equatable {
     /// Names of types and attributes: not empty, and none of the characters the NGSI-LD API
     /// forbids in them (`<>"'=;()`, whitespace and controls), which would break queries.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 256
-            && !name.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "<>\"'=;()".unicodeScalars.contains($0) || $0.properties.isWhitespace }
+        guard !name.isEmpty, name.utf8.count <= 256 else { return false }
+        // Names are nearly always ASCII: judged byte by byte; others scalar by scalar.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return !name.utf8.contains(where: isForbiddenInNames) }
+        return !name.unicodeScalars.contains { ($0.isASCII && isForbiddenInNames(UInt8($0.value))) || $0.properties.isWhitespace }
+    }
+
+    /// Controls, space, DEL and `<>"'=;()`, which the spec forbids in names.
+    private static func isForbiddenInNames(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0...0x20, 0x7F, 0x3C, 0x3E, 0x22, 0x27, 0x3D, 0x3B, 0x28, 0x29: true
+        default: false
+        }
     }
 
     /// `vi`, `en`, `vi-VN`, `@none`.
