@@ -22,7 +22,12 @@ extension JSON {
         var index = 0
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func value(depth: Int) -> JSON? {
@@ -125,15 +130,18 @@ extension JSON {
         mutating func string() -> String? {
             index += 1
             let start = index
-            // Fast path: no escapes, copy the bytes whole.
+            // Fast path: no escapes, copy the bytes whole; ASCII needs no UTF-8 check.
+            var high: UInt8 = 0
             while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
                 guard bytes[index] >= 0x20 else { return nil }
+                high |= bytes[index]
                 index += 1
             }
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                return high < 0x80 ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
             }
             var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             while index < bytes.count {

@@ -23,6 +23,13 @@ public struct LDContext: Sendable, Equatable {
     public private(set) var vocabulary: String?
     /// IRI → the term chosen to compact it (shortest, then first in order).
     private var inverse: [String: String] = [:]
+    /// Terms usable as prefixes of compact IRIs (no colon, an IRI ending in `/`, `#` or `:`).
+    private var prefixes: [Prefix] = []
+
+    private struct Prefix: Sendable, Equatable {
+        var term: String
+        var iri: String
+    }
 
     /// Where NGSI-LD puts terms that no context defines (clause 5.5.7).
     public static let defaultVocabulary = "https://uri.etsi.org/ngsi-ld/default-context/"
@@ -125,7 +132,9 @@ public struct LDContext: Sendable, Equatable {
 
     private mutating func rebuildInverse() {
         inverse = [:]
+        prefixes = []
         for (term, definition) in terms {
+            if !term.contains(":"), let last = definition.iri.last, last == "/" || last == "#" || last == ":" { prefixes.append(Prefix(term: term, iri: definition.iri)) }
             if let chosen = inverse[definition.iri], chosen.count < term.count || (chosen.count == term.count && chosen < term) { continue }
             inverse[definition.iri] = term
         }
@@ -150,19 +159,22 @@ public struct LDContext: Sendable, Equatable {
     /// vocabulary, a compact IRI with a defined prefix, else the IRI itself.
     public func compact(_ iri: String) -> String {
         if let term = inverse[iri] { return term }
-        for base in [vocabulary, Self.defaultVocabulary].compactMap({ $0 }) where iri.hasPrefix(base) && iri.count > base.count {
-            let rest = String(iri.dropFirst(base.count))
-            // Only when the short name would expand back to the same IRI.
-            if terms[rest] == nil, !rest.contains(":"), expand(rest) == iri { return rest }
-        }
+        if let vocabulary, let rest = shortName(iri, after: vocabulary) { return rest }
+        if vocabulary != Self.defaultVocabulary, let rest = shortName(iri, after: Self.defaultVocabulary) { return rest }
         var best: String?
-        for (term, definition) in terms where !term.contains(":") && iri.hasPrefix(definition.iri) && iri.count > definition.iri.count {
-            let last = definition.iri.last
-            guard last == "/" || last == "#" || last == ":" else { continue }
-            let candidate = term + ":" + iri.dropFirst(definition.iri.count)
+        for prefix in prefixes where iri.utf8.count > prefix.iri.utf8.count && iri.hasPrefix(prefix.iri) {
+            let candidate = prefix.term + ":" + String(decoding: iri.utf8.dropFirst(prefix.iri.utf8.count), as: UTF8.self)
             if best == nil || candidate.count < best!.count || (candidate.count == best!.count && candidate < best!) { best = candidate }
         }
         return best ?? iri
+    }
+
+    /// The rest of `iri` after a vocabulary, when it is a plain name that expands back to it.
+    private func shortName(_ iri: String, after base: String) -> String? {
+        guard iri.utf8.count > base.utf8.count, iri.utf8.starts(with: base.utf8) else { return nil }
+        let rest = String(decoding: iri.utf8.dropFirst(base.utf8.count), as: UTF8.self)
+        guard terms[rest] == nil, !rest.utf8.contains(0x3A), expand(rest) == iri else { return nil }
+        return rest
     }
 
     /// The definition that decides how a term's value is read (`@type: @vocab`, `@json`…).
