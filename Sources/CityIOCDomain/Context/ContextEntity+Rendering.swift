@@ -36,7 +36,8 @@ extension ContextEntity {
 
     /// The entity as a client with `context` reads it, names compacted with that context.
     public func rendered(_ view: View, context: LDContext) -> [String: JSON] {
-        var out: [String: JSON] = ["id": .string(id)]
+        var out = [String: JSON](minimumCapacity: attributes.count + 4)
+        out["id"] = .string(id)
         let shortTypes = types.map { JSON.string(context.compact($0)) }
         out["type"] = shortTypes.count == 1 ? shortTypes[0] : .array(shortTypes)
         if !scopes.isEmpty { out["scope"] = scopes.count == 1 ? .string(scopes[0]) : .array(scopes.map { .string($0) }) }
@@ -68,7 +69,7 @@ extension ContextEntity {
             if kind == .languageProperty { return .object(["languageMap": value]) }
             return value
         }
-        var out: [String: JSON] = [:]
+        var out = [String: JSON](minimumCapacity: members.count)
         for (key, member) in members {
             switch key {
             case "createdAt", "modifiedAt": if view.systemAttributes { out[key] = member }

@@ -37,7 +37,8 @@ extension JSON {
             switch bytes[index] {
             case UInt8(ascii: "{"):
                 index += 1
-                var members: [String: JSON] = [:]
+                // Most objects here are attribute instances of a few members: room for them at once.
+                var members = [String: JSON](minimumCapacity: 6)
                 skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                     index += 1
