@@ -98,10 +98,25 @@ extension CityStore: EntityStore {
             filter.binds += query.attributes.map { .text($0) }
         }
         if let geo = query.geo, geo.property == LDContext.coreLocation, let box = geo.candidateBox {
-            filter.append(" AND e.west <= ? AND e.east >= ? AND e.south <= ? AND e.north >= ?", .double(box.2), .double(box.0), .double(box.3), .double(box.1))
+            // The spatial index gives the entities whose box meets the query's; the columns then
+            // hold them to it exactly (the R*Tree keeps its boxes rounded outwards).
+            let (west, south, east, north) = (SQLValue.double(box.0), SQLValue.double(box.1), SQLValue.double(box.2), SQLValue.double(box.3))
+            switch database.engine {
+            case .sqlite:
+                filter.append(" AND e.rid IN (SELECT rid FROM context_entity_boxes WHERE west <= ? AND east >= ? AND south <= ? AND north >= ?)", east, west, north, south)
+            case .postgres:
+                filter.append(" AND e.west IS NOT NULL AND box(point(e.west, e.south), point(e.east, e.north)) && box(point(?, ?), point(?, ?))", west, south, east, north)
+            }
+            filter.append(" AND e.west <= ? AND e.east >= ? AND e.south <= ? AND e.north >= ?", east, west, north, south)
+        }
+        var prefiltered = false
+        if let test = query.filter, let pushed = Self.prefilter(test, engine: database.engine) {
+            filter.append(" AND " + pushed.text)
+            filter.binds += pushed.binds
+            prefiltered = true
         }
         if query.filter != nil || query.geo != nil || query.idPattern != nil || query.typeExpression != nil || query.scopes != nil {
-            return try await filtered(query, filter)
+            return try await filtered(query, filter, prefiltered: prefiltered)
         }
         var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
         select.append(" ORDER BY e.id LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))")
@@ -115,13 +130,15 @@ extension CityStore: EntityStore {
 
     /// Candidates read in pages in id order and tested one by one: the page asked for, and the
     /// count of all matches when asked. Pages start at a little more than what is asked and
-    /// grow, so a query for 20 decodes a few dozen entities, not hundreds.
-    private func filtered(_ query: EntityQuery, _ filter: SQL) async throws -> (entities: [ContextEntity], count: Int?) {
+    /// grow, so a query for 20 decodes a few dozen entities, not hundreds (and barely more than
+    /// 20 when the database already tested `q`, which leaves few candidates that do not match).
+    private func filtered(_ query: EntityQuery, _ filter: SQL, prefiltered: Bool) async throws -> (entities: [ContextEntity], count: Int?) {
         let pattern = try query.idPattern.map { try Regex($0) }
         var matched = 0
         var page: [ContextEntity] = []
         var after: String?
-        var size = query.count ? 500 : max(50, (query.offset + query.limit) * 2)
+        let wanted = query.offset + query.limit
+        var size = query.count ? 500 : prefiltered ? max(10, wanted + wanted / 4 + 2) : max(50, wanted * 2)
         while true {
             var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
             if let after { select.append(" AND e.id > ?", .text(after)) }

@@ -33,17 +33,14 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    /// Read on the calling thread (GRDB's blocking `read`, whose reader runs the block in
-    /// place): a read is CPU work on pages SQLite keeps in memory, and hopping to a reader's
-    /// queue and back cost more than the read itself (thread switches were the largest item in
-    /// the profile of an entity retrieve). A reader is held only while the block runs, which
-    /// never waits for anything else, so this cannot starve the tasks that would free it.
     /// Outside a transaction: a query is one statement, which SQLite answers from one snapshot
-    /// anyway, so BEGIN and COMMIT around it were two more statements for nothing.
+    /// anyway, so BEGIN and COMMIT around it were two more statements for nothing. On a
+    /// reader's own queue, not the calling thread: a long read (a year of statistics) must not
+    /// hold one of the few threads every other request runs on.
     public func query(_ sql: SQL) async throws -> [SQLRow] {
         try await metrics.measure(.read) {
             do {
-                return try pool.unsafeRead { db in try Self.fetch(db, sql) }
+                return try await pool.unsafeRead { db in try Self.fetch(db, sql) }
             } catch let error as DatabaseError {
                 throw Self.translate(error)
             }
