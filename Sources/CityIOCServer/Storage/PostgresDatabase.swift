@@ -159,12 +159,16 @@ public final class PostgresDatabase: SQLDatabase {
 
     static func collect(_ rows: PostgresRowSequence) async throws -> [SQLRow] {
         var result: [SQLRow] = []
+        var columns: SQLRow.Columns?
         for try await row in rows {
-            var values: [String: SQLValue] = Dictionary(minimumCapacity: 16)
+            var cells: [SQLValue] = []
+            var names: [String] = []
             for cell in row {
-                values[cell.columnName] = try value(of: cell)
+                cells.append(try value(of: cell))
+                if columns == nil { names.append(cell.columnName) }
             }
-            result.append(SQLRow(values: values))
+            if columns == nil { columns = SQLRow.Columns(names) }
+            result.append(SQLRow(columns: columns!, cells: cells))
         }
         return result
     }

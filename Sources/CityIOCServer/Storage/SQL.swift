@@ -54,12 +54,38 @@ public struct SQL: Sendable, ExpressibleByStringLiteral {
 
 /// One row of a result, by column name.
 public struct SQLRow: Sendable {
-    public var values: [String: SQLValue]
+    /// Where each column of a result is, shared by all its rows: a row is its cells alone (a
+    /// dictionary of names per row was built, and hashed into, for every row of every list).
+    final class Columns: Sendable {
+        let places: [String: Int]
+        /// When a result names a column twice, the last one is read, as a dictionary kept it.
+        init(_ names: [String]) {
+            var places: [String: Int] = Dictionary(minimumCapacity: names.count)
+            for (place, name) in names.enumerated() { places[name] = place }
+            self.places = places
+        }
+    }
 
-    public init(values: [String: SQLValue]) { self.values = values }
+    let columns: Columns
+    let cells: [SQLValue]
+
+    init(columns: Columns, cells: [SQLValue]) {
+        self.columns = columns
+        self.cells = cells
+    }
+
+    public init(values: [String: SQLValue]) {
+        let names = Array(values.keys)
+        self.init(columns: Columns(names), cells: names.map { values[$0]! })
+    }
+
+    /// Every column by name.
+    public var values: [String: SQLValue] { columns.places.mapValues { cells[$0] } }
+
+    private subscript(column: String) -> SQLValue? { columns.places[column].map { cells[$0] } }
 
     public func optionalText(_ column: String) -> String? {
-        switch values[column] {
+        switch self[column] {
         case .text(let text): return text
         case .int(let number): return String(number)
         case .double(let number): return String(number)
@@ -71,7 +97,7 @@ public struct SQLRow: Sendable {
         return text
     }
     public func optionalInt(_ column: String) -> Int64? {
-        switch values[column] {
+        switch self[column] {
         case .int(let number): return number
         case .double(let number): return Int64(number)
         case .bool(let flag): return flag ? 1 : 0
@@ -84,7 +110,7 @@ public struct SQLRow: Sendable {
         return number
     }
     public func optionalDouble(_ column: String) -> Double? {
-        switch values[column] {
+        switch self[column] {
         case .double(let number): return number
         case .int(let number): return Double(number)
         case .text(let text): return Double(text)
@@ -92,14 +118,14 @@ public struct SQLRow: Sendable {
         }
     }
     public func bool(_ column: String) throws -> Bool {
-        switch values[column] {
+        switch self[column] {
         case .bool(let flag): return flag
         case .int(let number): return number != 0
         default: throw StoreError.corruptRow(column)
         }
     }
     public func optionalDate(_ column: String) -> Date? {
-        switch values[column] {
+        switch self[column] {
         case .date(let date): return date
         case .text(let text): return SQLTimestamp.parse(text)
         default: return nil

@@ -101,21 +101,23 @@ public final class SQLiteDatabase: SQLDatabase {
         // A cursor reuses one row over the statement (no copy of each row and of its column
         // names, which showed in the profile of a list of a thousand reports).
         let names = statement.columnNames
+        let columns = SQLRow.Columns(names)
         let cursor = try Row.fetchCursor(statement, arguments: arguments(sql.binds))
         var rows: [SQLRow] = []
         while let row = try cursor.next() {
-            var values: [String: SQLValue] = Dictionary(minimumCapacity: names.count)
-            for (index, column) in names.enumerated() {
+            var cells: [SQLValue] = []
+            cells.reserveCapacity(names.count)
+            for index in names.indices {
                 let value: DatabaseValue = row[index]
                 switch value.storage {
-                case .null: values[column] = .null
-                case .int64(let number): values[column] = .int(number)
-                case .double(let number): values[column] = .double(number)
-                case .string(let text): values[column] = .text(text)
-                case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
+                case .null: cells.append(.null)
+                case .int64(let number): cells.append(.int(number))
+                case .double(let number): cells.append(.double(number))
+                case .string(let text): cells.append(.text(text))
+                case .blob(let data): cells.append(.text(String(decoding: data, as: UTF8.self)))
                 }
             }
-            rows.append(SQLRow(values: values))
+            rows.append(SQLRow(columns: columns, cells: cells))
         }
         return rows
     }
