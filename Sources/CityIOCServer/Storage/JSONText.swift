@@ -9,27 +9,7 @@ enum JSONText {
     static func append(_ text: String, to result: inout String) { JSON.quote(text, into: &result) }
 
     /// Appends `text` as a JSON string to bytes.
-    static func append(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            out.append(0x22)
-            var start = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                switch byte {
-                case 0x22: out += [0x5C, 0x22]
-                case 0x5C: out += [0x5C, 0x5C]
-                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-                case 0x09: out += [0x5C, UInt8(ascii: "t")]
-                default: out += Array("\\u00".utf8) + [byte < 0x10 ? 0x30 : 0x31, Array("0123456789abcdef".utf8)[Int(byte % 16)]]
-                }
-                start = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-            out.append(0x22)
-        }
-    }
+    static func append(_ text: String, to out: inout [UInt8]) { JSON.quote(text, into: &out) }
 
     static func quoted(_ text: String) -> String {
         var result = ""
