@@ -325,12 +325,24 @@ extension CityStore: EntityStore {
         } + [SQL("DELETE FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])]
     }
 
+    /// Entities' stored bodies as read, by id, while the stored text is the same (dashboards and
+    /// walls ask for the same stations over and over, and reading the JSON was most of a query).
+    static let bodyCache = DecodedCache<StoredBody>(capacity: 20_000)
+
+    struct StoredBody: Sendable {
+        var scopes: [String]
+        var attributes: [String: [JSON]]
+    }
+
     static func entity(_ row: SQLRow) throws -> ContextEntity {
-        guard let types = JSON.parse(Array(try row.text("types").utf8))?.array?.compactMap(\.string),
-            let body = JSON.parse(Array(try row.text("body").utf8)), let attributes = body["attributes"]?.object
-        else { throw StoreError.corruptRow("body") }
+        let id = try row.text("id")
+        let body = try bodyCache.value(id: id, text: row.text("body")) { text in
+            guard let body = JSON.parse(Array(text.utf8)), let attributes = body["attributes"]?.object else { throw StoreError.corruptRow("body") }
+            return StoredBody(scopes: body["scope"]?.array?.compactMap(\.string) ?? [], attributes: attributes.mapValues { $0.array ?? [$0] })
+        }
+        guard let types = JSON.parse(Array(try row.text("types").utf8))?.array?.compactMap(\.string) else { throw StoreError.corruptRow("types") }
         return ContextEntity(
-            id: try row.text("id"), types: types, scopes: body["scope"]?.array?.compactMap(\.string) ?? [],
-            attributes: attributes.mapValues { $0.array ?? [$0] }, createdAt: try row.date("created_at"), modifiedAt: try row.date("modified_at"))
+            id: id, types: types, scopes: body.scopes, attributes: body.attributes, createdAt: try row.date("created_at"),
+            modifiedAt: try row.date("modified_at"))
     }
 }
