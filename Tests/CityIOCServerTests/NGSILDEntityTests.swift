@@ -281,6 +281,29 @@ import Testing
             #expect(try await services.entities.entity("urn:ngsi-ld:WaterLevel:3", tenant: "") == nil)
             #expect(try await post("delete", []).status == .badRequest)
             #expect(try await post("create", ["id": "urn:x:1", "type": "T"]).status == .badRequest)
+
+            // A large batch of new entities (written many rows to a statement), one named twice:
+            // the second occurrence is what is stored, with its own attributes and place.
+            func buoy(_ n: Int, _ extra: String? = nil) -> JSON {
+                var buoy: [String: JSON] = [
+                    "id": .string("urn:ngsi-ld:Buoy:\(n)"), "type": "Buoy", "depth": .number(Double(n)),
+                    "location": ["type": "GeoProperty", "value": ["type": "Point", "coordinates": [.number(107 + Double(n) / 1000), 20.9]]],
+                ]
+                if let extra { buoy[extra] = 1 }
+                return .object(buoy)
+            }
+            let buoys: JSON = .array((0..<300).map { buoy($0) } + [buoy(7, "salinity")])
+            #expect(try await post("upsert", buoys).status == .created)
+            let count = try await client.execute(uri: "/ngsi-ld/v1/entities?type=Buoy&count=true&limit=0", method: .get, headers: Self.headers(read, type: nil))
+            #expect(count.headers[.ngsildResultsCount] == "300")
+            let twice = try Self.parsed(
+                try await client.execute(uri: "/ngsi-ld/v1/entities?attrs=salinity&format=keyValues", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(twice.array?.map { $0["id"] } == ["urn:ngsi-ld:Buoy:7"])
+            let near = try Self.parsed(
+                try await client.execute(
+                    uri: "/ngsi-ld/v1/entities?type=Buoy&georel=near;maxDistance==50&geometry=Point&coordinates=%5B107.299,20.9%5D",
+                    method: .get, headers: Self.headers(read, type: nil)))
+            #expect(near.array?.map { $0["id"] } == ["urn:ngsi-ld:Buoy:299"])
         }
     }
 

@@ -51,6 +51,10 @@ extension CityStore {
                 var statements: [SQL] = [Self.tenantInsert(tenant, context.now)]
                 var decisions: [(decision: EntityDecision, existed: Bool)] = []
                 var changed: [String] = []
+                // Entities new to the database are written together at the end, many rows to a
+                // statement; one named again later in the batch is changed there, before it is written.
+                var inserts: [String: ContextEntity] = [:]
+                var insertOrder: [String] = []
                 for (index, id) in ids.enumerated() {
                     let existed = stored[id] != nil
                     let decision = decide(index, stored[id])
@@ -58,18 +62,28 @@ extension CityStore {
                     case .store(var entity):
                         if let before = stored[id] { entity.createdAt = before.createdAt }
                         entity.modifiedAt = context.now
-                        statements += Self.entityWrite(entity, replacing: stored[id], tenant: tenant)
+                        if inserts[id] != nil || stored[id] == nil {
+                            if inserts[id] == nil { insertOrder.append(id) }
+                            inserts[id] = entity
+                        } else {
+                            statements += Self.entityWrite(entity, replacing: stored[id], tenant: tenant)
+                        }
                         stored[id] = entity
                         changed.append(id)
                     case .remove:
                         if stored.removeValue(forKey: id) != nil {
-                            statements += Self.entityRemoval(id, tenant: tenant)
+                            if inserts.removeValue(forKey: id) != nil {
+                                insertOrder.removeAll { $0 == id }
+                            } else {
+                                statements += Self.entityRemoval(id, tenant: tenant)
+                            }
                             changed.append(id)
                         }
                     case .keep, .refuse: break
                     }
                     decisions.append((decision, existed))
                 }
+                statements += Self.entityInserts(insertOrder.map { inserts[$0]! }, tenant: tenant)
                 guard !changed.isEmpty else { return Plan(statements: [], audit: nil, result: decisions) }
                 let summary = JSON.object(["count": .number(Double(changed.count)), "ids": .array(changed.prefix(100).map { .string($0) })]).text
                 return Plan(
