@@ -239,8 +239,27 @@ import Testing
         #expect(read("a", "xxx") == 3)  // changed by someone: decoded again
         #expect(decoded == 2)
         _ = read("b", "y")
-        _ = read("c", "z")  // full: starts over
+        _ = read("c", "z")  // each generation holds one here: a, in the older, is dropped
         #expect(read("a", "xxx") == 3)
         #expect(decoded == 5)
+    }
+
+    @Test func whatIsInUseStaysWhenAGenerationIsDropped() {
+        let cache = DecodedCache<Int>(capacity: 4)  // two generations of two
+        var decodes: [String] = []
+        func read(_ id: String, _ text: String) -> Int {
+            cache.value(id: id, text: text) { text in
+                decodes.append(text)
+                return text.count
+            }
+        }
+        _ = read("a", "1")
+        _ = read("b", "22")
+        _ = read("c", "c")  // the newer was full: a and b become the older generation
+        _ = read("a", "1")  // a hit in the older, moved to the newer
+        _ = read("d", "d")  // the newer (c, a) is full again: b is dropped
+        _ = read("a", "1")
+        _ = read("b", "22")
+        #expect(decodes == ["1", "22", "c", "d", "22"])
     }
 }

@@ -2,22 +2,45 @@ import Foundation
 
 /// Decoded values of stored JSON, kept by record id together with the exact text they were
 /// decoded from: a hit is only a hit when the stored text is the same, so a change made by any
-/// process is never hidden. Saves decoding the same report's workflow again on every queue and
-/// list (decoding is most of the cost of reading a report). Bounded; when full it starts over.
+/// process is never hidden. Saves decoding the same report's workflow, or the same entity's
+/// body, again on every queue, list and query (decoding is most of the cost of reading them).
+///
+/// Bounded, in two generations: when the newer one is full it becomes the older, and the older
+/// one is dropped; a hit in the older moves to the newer, so what is in use stays. The dropped
+/// generation is freed after the lock is let go: freeing twenty thousand values under it held
+/// every other reader for tens of milliseconds (the p99 of random entity reads showed it).
 final class DecodedCache<Value: Sendable>: @unchecked Sendable {
+    private typealias Entries = [String: (text: String, value: Value)]
     private let lock = NSLock()
-    private var entries: [String: (text: String, value: Value)] = [:]
+    private var newer: Entries = [:]
+    private var older: Entries = [:]
+    /// Entries of one generation.
     private let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int) { self.capacity = max(1, capacity / 2) }
 
     func value(id: String, text: String, decode: (String) throws -> Value) rethrows -> Value {
-        if let hit = lock.withLock({ entries[id] }), hit.text == text { return hit.value }
-        let value = try decode(text)
-        lock.withLock {
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[id] = (text, value)
+        // What `keep` drops is returned out of the lock and freed here, by this caller alone.
+        let (hit, _) = lock.withLock { () -> ((text: String, value: Value)?, Entries?) in
+            if let hit = newer[id] { return (hit, nil) }
+            guard let hit = older.removeValue(forKey: id) else { return (nil, nil) }
+            return (hit, keep(id, hit))
         }
+        if let hit, hit.text == text { return hit.value }
+        let value = try decode(text)
+        _ = lock.withLock { keep(id, (text, value)) }
         return value
+    }
+
+    /// Stores an entry in the newer generation; returns the generation dropped to make room.
+    private func keep(_ id: String, _ entry: (text: String, value: Value)) -> Entries? {
+        var dropped: Entries?
+        if newer[id] == nil, newer.count >= capacity {
+            dropped = older
+            older = newer
+            newer = Entries(minimumCapacity: capacity)
+        }
+        newer[id] = entry
+        return dropped
     }
 }
