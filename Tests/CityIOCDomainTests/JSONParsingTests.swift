@@ -58,4 +58,31 @@ import Testing
         #expect(appended == #"x"Hạ \"Long\"""#)
         #expect(JSON.parse(Array(text.utf8)) == value)
     }
+
+    @Test func quotingEightBytesAtATimeEscapesWhatByteByByteWould() {
+        // Every character that needs escaping, at every place in and around a word of eight.
+        for special: UInt8 in Array(0..<0x20) + [0x22, 0x5C] {
+            for place in 0..<20 {
+                var bytes = Array("Hạ Long abcdefghijklmnop".utf8.prefix(20))
+                bytes[place] = special
+                let text = String(decoding: bytes, as: UTF8.self)
+                var fast: [UInt8] = []
+                JSON.quote(text, into: &fast)
+                var expected = "\""
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": expected += "\\\""
+                    case "\\": expected += "\\\\"
+                    case "\n": expected += "\\n"
+                    case "\r": expected += "\\r"
+                    case "\t": expected += "\\t"
+                    case _ where scalar.value < 0x20: expected += "\\u00" + (scalar.value < 0x10 ? "0" : "1") + String(scalar.value % 16, radix: 16)
+                    default: expected.unicodeScalars.append(scalar)
+                    }
+                }
+                expected += "\""
+                #expect(String(decoding: fast, as: UTF8.self) == expected, "\(special) at \(place)")
+            }
+        }
+    }
 }

@@ -81,17 +81,25 @@ public enum JSON: Sendable, Equatable, Hashable {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same, appended as bytes.
+    /// The same, appended as bytes. Eight bytes are looked at a time while none of them needs
+    /// escaping, which is nearly always (an Open311 list of a thousand reports quotes 600 KB).
     public static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(0x22)
         var text = text
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             var start = 0
-            for index in 0..<bytes.count {
+            var index = 0
+            while index < bytes.count {
+                if index + 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
+                index += 1
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                start = index + 1
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]))
+                start = index
                 switch byte {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
@@ -104,6 +112,17 @@ public enum JSON: Sendable, Equatable, Hashable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(0x22)
+    }
+
+    /// Whether any of eight bytes is a control character, `"` or `\` (the classic tests for a
+    /// byte below n and for a zero byte, on the word and on the word xor the character).
+    @inline(__always) static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return (control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)) != 0
     }
 }
 
