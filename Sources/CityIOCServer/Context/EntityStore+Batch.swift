@@ -83,7 +83,7 @@ extension CityStore {
                     }
                     decisions.append((decision, existed))
                 }
-                statements += Self.entityInserts(insertOrder.map { inserts[$0]! }, tenant: tenant)
+                statements += Self.entityInserts(insertOrder.map { (inserts[$0]!, Self.entityBody(inserts[$0]!)) }, tenant: tenant)
                 guard !changed.isEmpty else { return Plan(statements: [], audit: nil, result: decisions) }
                 let summary = JSON.object(["count": .number(Double(changed.count)), "ids": .array(changed.prefix(100).map { .string($0) })]).text
                 return Plan(

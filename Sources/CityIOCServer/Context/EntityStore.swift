@@ -62,11 +62,11 @@ extension CityStore: EntityStore {
 
     public func createEntity(_ entity: ContextEntity, tenant: String, context: ChangeContext) async throws {
         let body = Self.entityBody(entity)
-        let rows = Self.entityRows(entity, body: body, tenant: tenant)
+        let rows = Self.entityInserts([(entity, body)], tenant: tenant)
         try await database.perform(
             Mutation { _ in
                 Plan(
-                    statements: [Self.tenantInsert(tenant, context.now), rows.entity] + rows.index,
+                    statements: [Self.tenantInsert(tenant, context.now)] + rows,
                     audit: AuditDraft(
                         action: "entity.create", entityType: "context-entity", entityID: Self.auditID(entity.id, tenant), before: nil,
                         after: body),
@@ -219,40 +219,33 @@ extension CityStore: EntityStore {
         return JSON.object(body).text
     }
 
-    /// The entity's row (with `body`, its `entityBody`, encoded once by the caller) and index rows.
-    static func entityRows(_ entity: ContextEntity, body: String, tenant: String) -> (entity: SQL, index: [SQL]) {
-        let box = boundingBox(entity)
-        let insert = SQL(
-            """
-            INSERT INTO context_entities (tenant, id, types, body, created_at, modified_at, west, south, east, north)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(body),
-                .date(entity.createdAt), .date(entity.modifiedAt), SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east),
-                SQLValue(box?.north),
-            ])
-        return (insert, [typeRows(entity, tenant: tenant), attributeRows(entity, tenant: tenant)].compactMap { $0 })
-    }
-
-    /// New entities written many rows to a statement (their rows, then their type and attribute
-    /// index rows): a batch of a thousand was three thousand statements, each a round trip on
-    /// PostgreSQL.
-    static func entityInserts(_ entities: [ContextEntity], tenant: String) -> [SQL] {
-        let rows: [[SQLValue]] = entities.map { entity in
+    /// New entities' rows (each with its `entityBody`, encoded once by the caller), then their
+    /// type and attribute index rows, many rows to a statement: a batch of a thousand was three
+    /// thousand statements, each a round trip on PostgreSQL.
+    static func entityInserts(_ entities: [(entity: ContextEntity, body: String)], tenant: String) -> [SQL] {
+        let rows: [[SQLValue]] = entities.map { entity, body in
             let box = boundingBox(entity)
             return [
-                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(entityBody(entity)),
+                .text(tenant), .text(entity.id), .text(JSON.array(entity.types.map { .string($0) }).text), .text(body),
                 .date(entity.createdAt), .date(entity.modifiedAt), SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east), SQLValue(box?.north),
             ]
         }
-        let types: [[SQLValue]] = entities.flatMap { entity in entity.types.map { [.text(tenant), .text($0), .text(entity.id)] } }
-        let attributes: [[SQLValue]] = entities.flatMap { entity in
-            attributeKinds(entity).sorted { $0.key < $1.key }.map { [.text(tenant), .text($0.key), .text(entity.id), .text($0.value)] }
-        }
         return multiRow("INSERT INTO context_entities (tenant, id, types, body, created_at, modified_at, west, south, east, north) VALUES ", rows)
-            + multiRow("INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ", types)
-            + multiRow("INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ", attributes)
+            + typeRows(entities.map(\.entity), tenant: tenant) + attributeRows(entities.map(\.entity), tenant: tenant)
+    }
+
+    static func typeRows(_ entities: [ContextEntity], tenant: String) -> [SQL] {
+        multiRow(
+            "INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ",
+            entities.flatMap { entity in entity.types.map { [.text(tenant), .text($0), .text(entity.id)] } })
+    }
+
+    static func attributeRows(_ entities: [ContextEntity], tenant: String) -> [SQL] {
+        multiRow(
+            "INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ",
+            entities.flatMap { entity in
+                attributeKinds(entity).sorted { $0.key < $1.key }.map { [.text(tenant), .text($0.key), .text(entity.id), .text($0.value)] }
+            })
     }
 
     /// `insert` with rows of values, in statements of 256, 128, … 1 rows: few enough binds for
@@ -279,10 +272,7 @@ extension CityStore: EntityStore {
     /// common case, writes one row.
     static func entityWrite(_ entity: ContextEntity, replacing stored: ContextEntity?, tenant: String) -> [SQL] {
         let body = entityBody(entity)
-        guard let stored else {
-            let rows = entityRows(entity, body: body, tenant: tenant)
-            return [rows.entity] + rows.index
-        }
+        guard let stored else { return entityInserts([(entity, body)], tenant: tenant) }
         var update = SQL("UPDATE context_entities SET body = ?, modified_at = ?, created_at = ?", [.text(body), .date(entity.modifiedAt), .date(entity.createdAt)])
         if entity.types != stored.types { update.append(", types = ?", .text(JSON.array(entity.types.map { .string($0) }).text)) }
         let box = boundingBox(entity)
@@ -295,11 +285,11 @@ extension CityStore: EntityStore {
         var statements = [update]
         if entity.types != stored.types {
             statements.append(SQL("DELETE FROM context_entity_types WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(entity.id)]))
-            statements += typeRows(entity, tenant: tenant).map { [$0] } ?? []
+            statements += typeRows([entity], tenant: tenant)
         }
         if attributeKinds(entity) != attributeKinds(stored) {
             statements.append(SQL("DELETE FROM context_entity_attributes WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(entity.id)]))
-            statements += attributeRows(entity, tenant: tenant).map { [$0] } ?? []
+            statements += attributeRows([entity], tenant: tenant)
         }
         return statements
     }
@@ -337,24 +327,6 @@ extension CityStore: EntityStore {
     /// Attribute name → its kinds, as the attribute index rows hold them.
     static func attributeKinds(_ entity: ContextEntity) -> [String: String] {
         entity.attributes.mapValues { Set($0.compactMap { $0["type"]?.string }).sorted().joined(separator: " ") }
-    }
-
-    static func typeRows(_ entity: ContextEntity, tenant: String) -> SQL? {
-        guard !entity.types.isEmpty else { return nil }
-        var types = SQL("INSERT INTO context_entity_types (tenant, type, entity_id) VALUES ")
-        types.text += entity.types.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
-        types.binds = entity.types.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id)] }
-        return types
-    }
-
-    static func attributeRows(_ entity: ContextEntity, tenant: String) -> SQL? {
-        let kinds = attributeKinds(entity)
-        guard !kinds.isEmpty else { return nil }
-        let names = kinds.keys.sorted()
-        var attributes = SQL("INSERT INTO context_entity_attributes (tenant, name, entity_id, kinds) VALUES ")
-        attributes.text += names.map { _ in "(?, ?, ?, ?)" }.joined(separator: ", ")
-        attributes.binds = names.flatMap { [SQLValue.text(tenant), .text($0), .text(entity.id), .text(kinds[$0]!)] }
-        return attributes
     }
 
     static func entityRemoval(_ id: String, tenant: String) -> [SQL] {
