@@ -46,6 +46,8 @@ public struct EntityQuery: Sendable, Equatable {
     public var typeExpression: TypeExpression?
     /// `scopeQ`.
     public var scopes: ScopeQuery?
+    /// `orderBy` (the OrderingParams of later NGSI-LD versions): keys in order of precedence.
+    public var order: [EntityOrder] = []
 
     public init(ids: [String] = [], types: [String] = [], attributes: [String] = [], limit: Int = 20, offset: Int = 0, count: Bool = false) {
         self.ids = ids
@@ -54,6 +56,62 @@ public struct EntityQuery: Sendable, Equatable {
         self.limit = limit
         self.offset = offset
         self.count = count
+    }
+}
+
+/// One key of `orderBy`: an attribute's value (an instance without a datasetId first) or the id,
+/// ascending or descending. Numbers sort before text, text before the rest; an entity without the
+/// attribute comes last either way; ties go by id.
+public struct EntityOrder: Sendable, Equatable {
+    /// An expanded attribute name, or `@id`.
+    public var path: String
+    public var descending: Bool
+
+    public init(path: String, descending: Bool) {
+        self.path = path
+        self.descending = descending
+    }
+
+    /// The most entities `orderBy` sorts: they are all read and kept to be put in order.
+    public static let limit = 10_000
+
+    func key(_ entity: ContextEntity) -> JSON? {
+        if path == "@id" { return .string(entity.id) }
+        guard let instances = entity.attributes[path], !instances.isEmpty else { return nil }
+        let instance = instances.first { $0["datasetId"] == nil } ?? instances[0]
+        let kind = instance["type"]?.string.flatMap(ContextEntity.Kind.init(rawValue:))
+        let value = instance[kind?.valueMember ?? "value"]
+        return value?["@value"] ?? value
+    }
+
+    /// Whether `a` goes before `b` by this key; nil when they are equal by it.
+    func before(_ a: ContextEntity, _ b: ContextEntity) -> Bool? {
+        switch (key(a), key(b)) {
+        case (nil, nil): return nil
+        case (nil, _): return false
+        case (_, nil): return true
+        case (let x?, let y?):
+            guard let ascending = Self.ascending(x, y) else { return nil }
+            return ascending != descending
+        }
+    }
+
+    /// `x` before `y` in ascending order; nil when equal (or not comparable).
+    private static func ascending(_ x: JSON, _ y: JSON) -> Bool? {
+        func rank(_ value: JSON) -> Int {
+            switch value {
+            case .number: 0
+            case .string: 1
+            case .bool: 2
+            default: 3
+            }
+        }
+        switch (x, y) {
+        case (.number(let a), .number(let b)): return a == b ? nil : a < b
+        case (.string(let a), .string(let b)): return a == b ? nil : a < b
+        case (.bool(let a), .bool(let b)): return a == b ? nil : !a
+        default: return rank(x) == rank(y) ? nil : rank(x) < rank(y)
+        }
     }
 }
 
@@ -115,7 +173,7 @@ extension CityStore: EntityStore {
             filter.binds += pushed.binds
             prefiltered = true
         }
-        if query.filter != nil || query.geo != nil || query.idPattern != nil || query.typeExpression != nil || query.scopes != nil {
+        if query.filter != nil || query.geo != nil || query.idPattern != nil || query.typeExpression != nil || query.scopes != nil || !query.order.isEmpty {
             return try await filtered(query, filter, prefiltered: prefiltered)
         }
         var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
@@ -138,7 +196,10 @@ extension CityStore: EntityStore {
         var page: [ContextEntity] = []
         var after: String?
         let wanted = query.offset + query.limit
-        var size = query.count ? 500 : prefiltered ? max(10, wanted + wanted / 4 + 2) : max(50, wanted * 2)
+        let ordered = !query.order.isEmpty
+        // Put in order, every match is needed before the page can be cut.
+        var matches: [ContextEntity] = []
+        var size = query.count || ordered ? 500 : prefiltered ? max(10, wanted + wanted / 4 + 2) : max(50, wanted * 2)
         while true {
             var select = SQL("SELECT e.id, e.types, e.body, e.created_at, e.modified_at" + filter.text, filter.binds)
             if let after { select.append(" AND e.id > ?", .text(after)) }
@@ -151,13 +212,29 @@ extension CityStore: EntityStore {
                 if let scopes = query.scopes, !scopes.matches(scopes: entity.scopes) { continue }
                 if let geo = query.geo, !geo.matches(entity) { continue }
                 if let test = query.filter, !test.matches(entity) { continue }
-                if matched >= query.offset && page.count < query.limit { page.append(entity) }
+                if ordered {
+                    guard matches.count < EntityOrder.limit else {
+                        throw NGSIError(
+                            .tooManyResults, "orderBy sorts at most \(EntityOrder.limit) entities; narrow the query.", detail: "more than \(EntityOrder.limit) match")
+                    }
+                    matches.append(entity)
+                } else if matched >= query.offset && page.count < query.limit {
+                    page.append(entity)
+                }
                 matched += 1
             }
             guard rows.count == size, let last = rows.last else { break }
-            if !query.count && page.count >= query.limit { break }
+            if !query.count && !ordered && page.count >= query.limit { break }
             after = try last.text("id")
             size = min(size * 4, 2000)
+        }
+        if ordered {
+            // Candidates come in id order and the sort is stable: ties stay by id.
+            let sorted = matches.enumerated().sorted { a, b in
+                for key in query.order { if let before = key.before(a.element, b.element) { return before } }
+                return a.offset < b.offset
+            }
+            page = sorted.dropFirst(query.offset).prefix(query.limit).map(\.element)
         }
         return (page, query.count ? matched : nil)
     }

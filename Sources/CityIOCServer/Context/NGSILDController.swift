@@ -68,7 +68,7 @@ struct NGSILDController: Sendable {
                 "geometry", "coordinates", "geoproperty", "geometryProperty", "scopeQ", "csf", "orderBy", "local", "datasetId", "containedBy", "join",
                 "joinLevel", "entityMap", "expandValues",
             ])
-        for unsupported in ["csf", "orderBy", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
+        for unsupported in ["csf", "containedBy", "join", "entityMap"] where q[Substring(unsupported)] != nil {
             throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
         }
         let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
@@ -103,6 +103,7 @@ struct NGSILDController: Sendable {
             !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty || query.filter != nil || query.geo != nil || query.idPattern != nil
                 || query.scopes != nil
         else { throw NGSIError.badData("Give at least one of type, id, idPattern, attrs, q or a geo-query to query entities.") }
+        if let text = q["orderBy"].map(String.init) { query.order = try Self.order(text, ldContext) }
         let count = try Self.flag(q, "count")
         let limit = try Self.whole(q, "limit") ?? 20
         let offset = try Self.whole(q, "offset") ?? 0
@@ -127,6 +128,24 @@ struct NGSILDController: Sendable {
             throw NGSIError.notFound("There is no entity with this id.", id)
         }
         return Response(status: .noContent)
+    }
+
+    /// `orderBy=pm25;desc,name`: attribute names (or `id`), each `;asc` (the default) or `;desc`.
+    static func order(_ text: String, _ ldContext: LDContext) throws(NGSIError) -> [EntityOrder] {
+        var keys: [EntityOrder] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let pieces = part.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count <= 2, let name = pieces.first, !name.isEmpty else { throw .badData("orderBy lists attribute names, each ;asc or ;desc.", text) }
+            let direction = pieces.count == 2 ? pieces[1] : "asc"
+            switch direction {
+            case "asc", "desc": break
+            case "dist-asc", "dist-desc": throw NGSIError(.operationNotSupported, "orderBy by distance is not supported by this server yet.", detail: text)
+            default: throw .badData("An orderBy direction is asc or desc.", direction)
+            }
+            let path = name == "id" ? "@id" : try ContextEntity.attributeName(name, context: ldContext)
+            keys.append(EntityOrder(path: path, descending: direction == "desc"))
+        }
+        return keys
     }
 
     func change(_ context: AppRequestContext) -> ChangeContext {
