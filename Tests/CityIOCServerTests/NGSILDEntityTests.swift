@@ -405,13 +405,16 @@ import Testing
             #expect(try await ids("type=AirQualityObserved&orderBy=pm25&limit=2&offset=1") == ["S1", "S3"])
             #expect(try await ids("type=Device&orderBy=pm25;asc") == ["D1", "D5", "D8", "D2", "D7", "D6", "D3", "D4"])
             #expect(try await ids("type=AirQualityObserved&orderBy=id;desc") == ["D1", "S4", "S3", "S2", "S1"])
+            let around = "type=AirQualityObserved&georel=near;maxDistance==700&geometry=Point&coordinates=%5B107.08,20.95%5D&orderBy=location;"
+            #expect(try await ids(around + "dist-asc") == ["S1", "S4", "S2"])
+            #expect(try await ids(around + "dist-desc&limit=1") == ["S2"])
             let ordered = try await client.execute(
                 uri: "/ngsi-ld/v1/entities?type=AirQualityObserved&orderBy=pm25;desc&count=true&limit=1", method: .get, headers: Self.headers(read, type: nil))
             let first = try Self.parsed(ordered).array?.first?["id"]
             #expect(ordered.headers[.ngsildResultsCount] == "5" && first == "urn:ngsi-ld:AirQualityObserved:S4")
             for bad in [
                 "type=A;;B", "type=(A", "type=A%7C", "q=pm25%3E%3E1", "georel=near&geometry=Point&coordinates=%5B107,20%5D", "georel=within&geometry=Point", "idPattern=(",
-                "scopeQ=a", "orderBy=pm25;sideways", "orderBy=pm25;desc;x", "orderBy=,pm25",
+                "scopeQ=a", "orderBy=pm25;sideways", "orderBy=pm25;desc;x", "orderBy=,pm25", "orderBy=location;dist-asc",
             ] {
                 let query = bad.hasPrefix("type=") ? bad : "type=AirQualityObserved&" + bad
                 let response = try await client.execute(uri: "/ngsi-ld/v1/entities?" + query, method: .get, headers: Self.headers(read, type: nil))

@@ -73,6 +73,15 @@ public struct GeoQuery: Sendable, Equatable {
         return values.contains { test($0) }
     }
 
+    /// The shortest distance in metres from the entity's geometries under `property` to the
+    /// query's geometry (0 where they meet); nil when it has none.
+    public func distance(_ entity: ContextEntity, property: String) -> Double? {
+        let values = (entity.attributes[property] ?? []).compactMap { $0["value"] }.filter(GeoJSON.isGeometry)
+        let plane = Plane(origin: GeoJSON.allPositions(geometry).first ?? (0, 0))
+        let reference = plane.shape(geometry)
+        return values.map { plane.shape($0).distance(to: reference) }.min()
+    }
+
     func test(_ value: JSON) -> Bool {
         let origin = GeoJSON.allPositions(geometry).first ?? (0, 0)
         let plane = Plane(origin: origin)

@@ -66,10 +66,13 @@ public struct EntityOrder: Sendable, Equatable {
     /// An expanded attribute name, or `@id`.
     public var path: String
     public var descending: Bool
+    /// `dist-asc`/`dist-desc`: the distance of the GeoProperty `path` to this geo-query's geometry.
+    public var distanceTo: GeoQuery?
 
-    public init(path: String, descending: Bool) {
+    public init(path: String, descending: Bool, distanceTo: GeoQuery? = nil) {
         self.path = path
         self.descending = descending
+        self.distanceTo = distanceTo
     }
 
     /// The most entities `orderBy` sorts: they are all read and kept to be put in order.
@@ -77,6 +80,7 @@ public struct EntityOrder: Sendable, Equatable {
 
     func key(_ entity: ContextEntity) -> JSON? {
         if path == "@id" { return .string(entity.id) }
+        if let distanceTo { return distanceTo.distance(entity, property: path).map(JSON.number) }
         guard let instances = entity.attributes[path], !instances.isEmpty else { return nil }
         let instance = instances.first { $0["datasetId"] == nil } ?? instances[0]
         let kind = instance["type"]?.string.flatMap(ContextEntity.Kind.init(rawValue:))

@@ -103,7 +103,7 @@ struct NGSILDController: Sendable {
             !query.ids.isEmpty || !query.types.isEmpty || !query.attributes.isEmpty || query.filter != nil || query.geo != nil || query.idPattern != nil
                 || query.scopes != nil
         else { throw NGSIError.badData("Give at least one of type, id, idPattern, attrs, q or a geo-query to query entities.") }
-        if let text = q["orderBy"].map(String.init) { query.order = try Self.order(text, ldContext) }
+        if let text = q["orderBy"].map(String.init) { query.order = try Self.order(text, ldContext, geo: query.geo) }
         let count = try Self.flag(q, "count")
         let limit = try Self.whole(q, "limit") ?? 20
         let offset = try Self.whole(q, "offset") ?? 0
@@ -130,20 +130,23 @@ struct NGSILDController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// `orderBy=pm25;desc,name`: attribute names (or `id`), each `;asc` (the default) or `;desc`.
-    static func order(_ text: String, _ ldContext: LDContext) throws(NGSIError) -> [EntityOrder] {
+    /// `orderBy=pm25;desc,name`: attribute names (or `id`), each `;asc` (the default) or `;desc`;
+    /// a GeoProperty with `;dist-asc` or `;dist-desc` goes by its distance to the geo-query's geometry.
+    static func order(_ text: String, _ ldContext: LDContext, geo: GeoQuery?) throws(NGSIError) -> [EntityOrder] {
         var keys: [EntityOrder] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pieces.count <= 2, let name = pieces.first, !name.isEmpty else { throw .badData("orderBy lists attribute names, each ;asc or ;desc.", text) }
             let direction = pieces.count == 2 ? pieces[1] : "asc"
-            switch direction {
-            case "asc", "desc": break
-            case "dist-asc", "dist-desc": throw NGSIError(.operationNotSupported, "orderBy by distance is not supported by this server yet.", detail: text)
-            default: throw .badData("An orderBy direction is asc or desc.", direction)
+            guard ["asc", "desc", "dist-asc", "dist-desc"].contains(direction) else {
+                throw .badData("An orderBy direction is asc, desc, dist-asc or dist-desc.", direction)
+            }
+            let byDistance = direction.hasPrefix("dist-")
+            guard !byDistance || (geo != nil && name != "id") else {
+                throw .badData("Ordering by distance needs a GeoProperty and a geo-query (georel, geometry, coordinates) to measure from.", text)
             }
             let path = name == "id" ? "@id" : try ContextEntity.attributeName(name, context: ldContext)
-            keys.append(EntityOrder(path: path, descending: direction == "desc"))
+            keys.append(EntityOrder(path: path, descending: direction.hasSuffix("desc"), distanceTo: byDistance ? geo : nil))
         }
         return keys
     }
