@@ -65,7 +65,7 @@ public struct ReportQuery: Sendable, Equatable {
     public var withReporter: Bool = true
 
     public enum Order: Sendable, Equatable {
-        /// Newest first.
+        /// Newest first; reports received in the same millisecond by id, last first.
         case newest
         /// The running deadline first due first (use with `deadlineRunning: true` or `dueFrom`).
         case due
@@ -241,7 +241,7 @@ extension CityStore: ReportStore {
         if let due = query.dueFrom { sql.append(" AND expected_at >= ?", .date(due)) }
         if let running = query.deadlineRunning { sql.append(running ? " AND expected_at IS NOT NULL" : " AND expected_at IS NULL") }
         switch query.order {
-        case .newest: sql.append(" ORDER BY requested_at DESC, id")
+        case .newest: sql.append(" ORDER BY requested_at DESC, id DESC")
         case .due: sql.append(" ORDER BY expected_at, id")
         case .updated: sql.append(" ORDER BY updated_at, id")
         }

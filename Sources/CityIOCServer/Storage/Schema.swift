@@ -5,7 +5,7 @@ import Foundation
 public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
-        attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes,
+        attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
     ]
 
     static let organisation = Migration(
@@ -373,5 +373,17 @@ public enum Schema {
         postgres: """
             DROP INDEX context_entities_box;
             CREATE INDEX context_entities_area ON context_entities USING gist (box(point(west, south), point(east, north))) WHERE west IS NOT NULL;
+            """)
+
+    /// The newest reports first, ties by id, straight from an index: lists had SQLite sort each
+    /// page again by id within equal times, buffering every row (a week of closed reports,
+    /// 1.3 KB each, went through the sorter on every request).
+    static let reportsNewestFirst = Migration(
+        version: 18, name: "reports newest first",
+        both: """
+            CREATE INDEX reports_service_newest ON reports(service_code, requested_at, id);
+            CREATE INDEX reports_requested_newest ON reports(requested_at, id);
+            DROP INDEX reports_service;
+            DROP INDEX reports_requested;
             """)
 }
