@@ -347,6 +347,31 @@ import Testing
                 return try Self.parsed(response).array?.compactMap { $0["id"]?.string?.split(separator: ":").last.map(String.init) } ?? []
             }
             #expect(try await ids("type=AirQualityObserved&q=pm25%3E30") == ["S2", "S3", "S4"])
+            // The same queries as Query documents (POST /entityOperations/query), the page in the URL.
+            func posted(_ document: JSON, _ url: String = "") async throws -> [String] {
+                let response = try await client.execute(
+                    uri: "/ngsi-ld/v1/entityOperations/query" + url, method: .post, headers: Self.headers(read), body: Self.body(document))
+                #expect(response.status == .ok, "\(document.text): \(response.text)")
+                return try Self.parsed(response).array?.compactMap { $0["id"]?.string?.split(separator: ":").last.map(String.init) } ?? []
+            }
+            let stations: JSON = [["type": "AirQualityObserved"]]
+            #expect(try await posted(["type": "Query", "entities": stations, "q": "pm25>30"]) == ["S2", "S3", "S4"])
+            #expect(try await posted(["type": "Query", "entities": stations, "q": "pm25>30"], "?limit=1&offset=1") == ["S3"])
+            #expect(
+                try await posted([
+                    "type": "Query", "entities": stations, "geoQ": ["georel": "near;maxDistance==700", "geometry": "Point", "coordinates": [107.08, 20.95]],
+                ]) == ["S1", "S2", "S4"])
+            #expect(
+                try await posted(["type": "Query", "entities": [["id": "urn:ngsi-ld:AirQualityObserved:S3"], ["id": "urn:ngsi-ld:AirQualityObserved:S1"]]])
+                    == ["S1", "S3"])
+            for bad: JSON in [
+                ["type": "Entity"], ["type": "Query", "nonsense": 1], ["type": "Query", "q": 5], ["type": "Query", "entities": "AirQualityObserved"],
+                ["type": "Query", "geoQ": ["georel": "near;maxDistance==10"]], ["type": "Query", "temporalQ": ["timerel": "after"]],
+            ] {
+                let refused = try await client.execute(
+                    uri: "/ngsi-ld/v1/entityOperations/query", method: .post, headers: Self.headers(read), body: Self.body(bad))
+                #expect([400, 422].contains(refused.status.code), "\(bad.text)")
+            }
             #expect(try await ids("q=pm25%3E30;pm25%3C60") == ["S2", "S3"])
             #expect(try await ids("type=AirQualityObserved&georel=near;maxDistance==700&geometry=Point&coordinates=%5B107.08,20.95%5D") == ["S1", "S2", "S4"])
             #expect(

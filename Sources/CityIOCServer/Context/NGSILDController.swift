@@ -19,6 +19,7 @@ struct NGSILDController: Sendable {
         let entities = "\(Self.base)/entities"
         router.on(.post, RouterPath(entities), write, use: create)
         router.on(.get, RouterPath(entities), read, use: query)
+        router.on(.post, RouterPath("\(Self.base)/entityOperations/query"), read, use: queryDocument)
         router.on(.get, RouterPath("\(entities)/:id"), read, use: retrieve)
         router.on(.delete, RouterPath("\(entities)/:id"), write, use: delete)
         router.on(.put, RouterPath("\(entities)/:id"), write, use: replace)
@@ -72,6 +73,11 @@ struct NGSILDController: Sendable {
             throw NGSIError(.operationNotSupported, "\(unsupported) is not supported by this server yet.")
         }
         let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
+        return try await answer(q, request, tenant: tenant, user: user, linked: linked, ldContext: ldContext)
+    }
+
+    /// A query's answer from its parameters (the URL's, or those a Query document stands for).
+    func answer(_ q: Parameters, _ request: Request, tenant: String, user: JSON?, linked: String?, ldContext: LDContext) async throws -> Response {
         let view = try Self.view(q, ldContext)
         var query = EntityQuery()
         query.ids = try Self.list(q, "id").map { id throws(NGSIError) in
