@@ -69,24 +69,29 @@ public struct GeoQuery: Sendable, Equatable {
     }
 
     public func matches(_ entity: ContextEntity) -> Bool {
-        let values = (entity.attributes[property] ?? []).compactMap { $0["value"] }.filter(GeoJSON.isGeometry)
-        return values.contains { test($0) }
+        let (plane, reference) = frame
+        return geometries(of: entity, property).contains { test(plane.shape($0), reference, value: $0) }
     }
 
     /// The shortest distance in metres from the entity's geometries under `property` to the
     /// query's geometry (0 where they meet); nil when it has none.
     public func distance(_ entity: ContextEntity, property: String) -> Double? {
-        let values = (entity.attributes[property] ?? []).compactMap { $0["value"] }.filter(GeoJSON.isGeometry)
-        let plane = Plane(origin: GeoJSON.allPositions(geometry).first ?? (0, 0))
-        let reference = plane.shape(geometry)
-        return values.map { plane.shape($0).distance(to: reference) }.min()
+        let (plane, reference) = frame
+        return geometries(of: entity, property).map { plane.shape($0).distance(to: reference) }.min()
     }
 
-    func test(_ value: JSON) -> Bool {
-        let origin = GeoJSON.allPositions(geometry).first ?? (0, 0)
-        let plane = Plane(origin: origin)
-        let shape = plane.shape(value)
-        let reference = plane.shape(geometry)
+    /// The geometries an entity holds under a GeoProperty.
+    private func geometries(of entity: ContextEntity, _ property: String) -> [JSON] {
+        (entity.attributes[property] ?? []).compactMap { $0["value"] }.filter(GeoJSON.isGeometry)
+    }
+
+    /// A plane tangent at the query geometry's first position, and that geometry on it.
+    private var frame: (plane: Plane, reference: Shape) {
+        let plane = Plane(origin: GeoJSON.allPositions(geometry).first ?? (0, 0))
+        return (plane, plane.shape(geometry))
+    }
+
+    private func test(_ shape: Shape, _ reference: Shape, value: JSON) -> Bool {
         switch relation {
         case .near(let max, let min):
             let distance = shape.distance(to: reference)
