@@ -63,26 +63,31 @@ final class ReferenceCache: @unchecked Sendable {
 
     /// An API key by the hash of its secret (unknown secrets are not remembered).
     func key(hash: String, database: any SQLDatabase, load: () async throws -> ApiKey?) async throws -> ApiKey? {
-        try await check(database)
-        let (cached, seen) = lock.withLock { (copy.keys[hash], generation) }
-        if let cached { return cached }
-        guard let loaded = try await load() else { return nil }
-        lock.withLock { if generation == seen { copy.keys[hash] = loaded } }
-        return loaded
+        try await entry(\.keys, hash, database: database, load: load)
     }
 
     /// The active @context built from a request's `@context` value (its JSON text).
     func context(_ text: String, database: any SQLDatabase, build: () async throws -> LDContext) async throws -> LDContext {
+        // `build` never gives nil, so neither does `entry` with it.
+        try await entry(\.contexts, text, capacity: Self.contextCapacity, database: database, load: build)!
+    }
+
+    /// One entry of a map the copy keeps, loaded when missing and kept unless a drop came
+    /// meanwhile (nil results are not kept); the map starts over when it holds `capacity`.
+    private func entry<Value>(
+        _ path: WritableKeyPath<Copy, [String: Value]>, _ key: String, capacity: Int = .max, database: any SQLDatabase,
+        load: () async throws -> Value?
+    ) async throws -> Value? {
         try await check(database)
-        let (cached, seen) = lock.withLock { (copy.contexts[text], generation) }
+        let (cached, seen) = lock.withLock { (copy[keyPath: path][key], generation) }
         if let cached { return cached }
-        let built = try await build()
+        guard let loaded = try await load() else { return nil }
         lock.withLock {
             guard generation == seen else { return }
-            if copy.contexts.count >= Self.contextCapacity { copy.contexts.removeAll(keepingCapacity: true) }
-            copy.contexts[text] = built
+            if copy[keyPath: path].count >= capacity { copy[keyPath: path].removeAll(keepingCapacity: true) }
+            copy[keyPath: path][key] = loaded
         }
-        return built
+        return loaded
     }
 
     /// A key's use was recorded: its copy says so, so it is not recorded again at once.
