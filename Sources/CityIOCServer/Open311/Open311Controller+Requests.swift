@@ -159,8 +159,13 @@ extension Open311Controller {
         // Photos the caller may see (for the public: the answers' photos once published), as
         // addresses an app can fetch; `media_url` is an app's own link, else the first photo.
         let viewer = context.principal
-        let mayHaveVisible = reports.filter { AccessPolicy.allows(viewer, .viewReports) || [.published, .rated].contains($0.workflow.status) }
-        let files = try await services.attachments.attachments(of: mayHaveVisible.map(\.id))
+        let staff = AccessPolicy.allows(viewer, .viewReports)
+        var mayHaveVisible: [Report.ID] = []
+        // By index: `for report in` copied every report (a retain of each of its strings).
+        for index in reports.indices where staff || [.published, .rated].contains(reports[index].workflow.status) {
+            mayHaveVisible.append(reports[index].id)
+        }
+        let files = try await services.attachments.attachments(of: mayHaveVisible)
         let base = Self.baseURL(request, trustProxy: services.reportPolicy.trustProxy, secure: services.sessions.secureCookies)
         func photos(_ report: Report) -> [String] {
             (report.mediaURL.map { [$0] } ?? [])

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// An Open311 GeoReport v2 document, built once and written as JSON or XML. The spec defines
 /// both formats over the same fields; writing them from one tree keeps them identical.
-indirect enum Open311Document: Sendable, Equatable {
+enum Open311Document: Sendable, Equatable {
     case text(String)
     /// An instant in a zone `offset` seconds east of UTC, written as RFC 3339 (`Timestamp.local`).
     case time(Date, offset: Int)

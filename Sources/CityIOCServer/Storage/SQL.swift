@@ -57,12 +57,32 @@ public struct SQLRow: Sendable {
     /// Where each column of a result is, shared by all its rows: a row is its cells alone (a
     /// dictionary of names per row was built, and hashed into, for every row of every list).
     final class Columns: Sendable {
-        let places: [String: Int]
+        let names: [String]
+        /// For a wide result only: a short one is searched name by name, which is faster than
+        /// hashing (a name of up to 15 bytes is compared as two machine words), and a list of a
+        /// thousand reports looks up sixteen columns per row.
+        let places: [String: Int]?
+
         /// When a result names a column twice, the last one is read, as a dictionary kept it.
         init(_ names: [String]) {
-            var places: [String: Int] = Dictionary(minimumCapacity: names.count)
-            for (place, name) in names.enumerated() { places[name] = place }
-            self.places = places
+            self.names = names
+            if names.count > 24 {
+                var places: [String: Int] = Dictionary(minimumCapacity: names.count)
+                for (place, name) in names.enumerated() { places[name] = place }
+                self.places = places
+            } else {
+                places = nil
+            }
+        }
+
+        func place(_ name: String) -> Int? {
+            if let places { return places[name] }
+            var place = names.count
+            while place > 0 {
+                place -= 1
+                if names[place] == name { return place }
+            }
+            return nil
         }
     }
 
@@ -80,9 +100,13 @@ public struct SQLRow: Sendable {
     }
 
     /// Every column by name.
-    public var values: [String: SQLValue] { columns.places.mapValues { cells[$0] } }
+    public var values: [String: SQLValue] {
+        var values: [String: SQLValue] = Dictionary(minimumCapacity: cells.count)
+        for (place, name) in columns.names.enumerated() { values[name] = cells[place] }
+        return values
+    }
 
-    private subscript(column: String) -> SQLValue? { columns.places[column].map { cells[$0] } }
+    private subscript(column: String) -> SQLValue? { columns.place(column).map { cells[$0] } }
 
     public func optionalText(_ column: String) -> String? {
         switch self[column] {
