@@ -170,4 +170,15 @@ import Testing
             #expect(metrics.text.contains("cityioc_db_operation_duration_seconds"))
         }
     }
+
+    @Test func theBearerSchemeIsReadInAnyCaseAndTheSecretTrimmed() {
+        #expect(PrincipalMiddleware.bearerSecret("Bearer cioc_abc") == "cioc_abc")
+        #expect(PrincipalMiddleware.bearerSecret("bEaReR   cioc_abc \t") == "cioc_abc")
+        #expect(PrincipalMiddleware.bearerSecret("Bearer  ") == "")
+        #expect(PrincipalMiddleware.bearerSecret("Basic dXNlcjpwdw==") == nil)
+        #expect(PrincipalMiddleware.bearerSecret("Bearer") == nil)
+        #expect(PrincipalMiddleware.bearerSecret("Bearer\tcioc_abc") == nil)
+        #expect(PrincipalMiddleware.bearerSecret("Bearer\u{0}cioc_abc") == nil)
+        #expect(PrincipalMiddleware.bearerSecret("Bearer khóa") == "khóa")
+    }
 }

@@ -36,8 +36,7 @@ struct PrincipalMiddleware: RouterMiddleware {
         }
 
         if let authorization = request.headers[.authorization] {
-            guard authorization.lowercased().hasPrefix("bearer ") else { throw AccessError.invalidApiKey }
-            let secret = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            guard let secret = Self.bearerSecret(authorization) else { throw AccessError.invalidApiKey }
             guard let key = try await accounts.apiKey(secretHash: Secret.sha256(secret)), key.isActive else {
                 throw AccessError.invalidApiKey
             }
@@ -97,6 +96,19 @@ struct PrincipalMiddleware: RouterMiddleware {
 }
 
 extension PrincipalMiddleware {
+    /// The secret of `Bearer <secret>` (the scheme in any case, blanks around the secret
+    /// dropped), nil for another scheme. Every API call passes here: it works on the bytes
+    /// (lowercasing the header and Foundation's trimming were 3% of an entity retrieve).
+    static func bearerSecret(_ authorization: String) -> String? {
+        let bytes = Array(authorization.utf8)
+        guard bytes.count > 7, bytes[6] == UInt8(ascii: " "),
+            zip(bytes[0..<6], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let first = bytes[7...].firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
     /// Pages for people may hold forms; the API, the probes and the assets never do.
     static func mayRenderForm(_ request: Request) -> Bool {
         PathKind(request.uri.path) == .page
