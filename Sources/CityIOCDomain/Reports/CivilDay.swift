@@ -29,6 +29,12 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
         return month == 12 ? CivilDay(year + 1, 1, 1) : CivilDay(year, month + 1, 1)
     }
 
+    /// The day before.
+    public var previous: CivilDay {
+        if day > 1 { return CivilDay(year, month, day - 1) }
+        return month == 1 ? CivilDay(year - 1, 12, 31) : YearMonth(year, month - 1).lastDay
+    }
+
     public static func < (lhs: CivilDay, rhs: CivilDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
