@@ -141,6 +141,11 @@ struct Serve: AsyncParsableCommand {
             logger.info(
                 "database ready",
                 metadata: ["database": "\(runtime.location.description)", "schema": "\(report.to)", "applied": "\(report.applied)"])
+            // The demo installs it itself, once its agencies (the indicators' owners) exist.
+            if !demo {
+                let installed = try await services.installDefaultIndicators()
+                if installed > 0 { logger.info("indicator catalogue installed", metadata: ["indicators": "\(installed)"]) }
+            }
             if demo {
                 let city = DemoCity(services: services)
                 let credentials = try await city.load(hasher: services.hasher)

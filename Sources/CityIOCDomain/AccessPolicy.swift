@@ -41,6 +41,12 @@ public enum AccessPolicy {
             return [.admin, .leader, .operator, .agencyStaff].contains(role)
         case .readContextData:
             return principal.isAuthenticated && role != .public
+        case .viewIndicators:
+            return principal.isAuthenticated && role != .public
+        case .manageIndicators:
+            return role == .admin
+        case .enterIndicatorValues:
+            return [.admin, .agencyStaff, .integrator].contains(role)
         }
     }
 
@@ -54,6 +60,18 @@ public enum AccessPolicy {
             return .agency(agency)
         case .integrator, .public:
             return .none
+        }
+    }
+
+    /// Values of an indicator: admins (and CityIOC itself), and the staff and keys of the agency
+    /// that owns it. Leaders and operators read them; nobody writes another agency's.
+    public static func canSetValues(_ principal: Principal, of indicator: Indicator) -> Bool {
+        switch principal.role {
+        case .admin: return true
+        case .agencyStaff, .integrator:
+            guard let owner = indicator.agency, principal.isAuthenticated else { return false }
+            return principal.agencyID == owner
+        case .leader, .operator, .public: return false
         }
     }
 

@@ -38,4 +38,10 @@ public enum Permission: String, CaseIterable, Sendable {
     /// Read the city's context data (NGSI-LD entities: sensors, stations, cameras): the city's
     /// staff and machines. Writing it is `pushData`.
     case readContextData
+    /// Read the indicator catalogue, values and targets: the city's staff and machines.
+    case viewIndicators
+    /// Edit the indicator catalogue: admins.
+    case manageIndicators
+    /// Send indicator values at all (which ones: `AccessPolicy.canSetValues`).
+    case enterIndicatorValues
 }

@@ -148,3 +148,20 @@ public struct IndicatorTarget: Sendable, Equatable, Codable {
         self.target = target
     }
 }
+
+/// A value to write: who and when come from the change.
+public struct IndicatorValueDraft: Sendable, Equatable, Codable {
+    public var indicator: Indicator.Code
+    public var area: Area.Code
+    public var period: Period
+    public var value: Double
+    public var note: String?
+
+    public init(indicator: Indicator.Code, area: Area.Code, period: Period, value: Double, note: String? = nil) {
+        self.indicator = indicator
+        self.area = area
+        self.period = period
+        self.value = value
+        self.note = note
+    }
+}

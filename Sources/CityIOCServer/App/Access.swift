@@ -37,6 +37,10 @@ public struct ClientError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var message: Text
     public var validation: ValidationError?
+    /// Rows of a set of values (an API body, an import) refused, each with its reason.
+    public var rows: [RejectedRow]?
+    /// For the rows' messages: the catalogue entries they name.
+    var rowIndicators: [Indicator.Code: Indicator] = [:]
 
     public init(_ status: HTTPResponse.Status = .badRequest, _ message: Text, validation: ValidationError? = nil) {
         self.status = status

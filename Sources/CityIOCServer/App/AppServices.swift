@@ -21,6 +21,8 @@ public struct AppServices: Sendable {
     public let entities: any EntityStore
     /// @contexts hosted here or preloaded.
     public let contextDocuments: any ContextDocumentStore
+    /// The indicator catalogue, values and targets.
+    public let indicators: any IndicatorStore
     /// The @contexts the NGSI-LD API resolves: the core context, stored ones, remote ones.
     let contexts: ContextLibrary
     /// `serve --open-ngsi-ld`: the NGSI-LD API without a key (a closed network, conformance runs).
@@ -59,6 +61,7 @@ public struct AppServices: Sendable {
         self.boundaries = store
         self.entities = store
         self.contextDocuments = store
+        self.indicators = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()
@@ -68,6 +71,11 @@ public struct AppServices: Sendable {
     /// resolve to; returns how many were new or changed.
     public func preloadContexts(folder: String) async throws -> Int {
         try await contexts.preload(folder: folder, context: ChangeContext(principal: .system("ngsi-ld-contexts")))
+    }
+
+    /// The shipped indicator catalogue, into a database that has no indicator yet; how many.
+    public func installDefaultIndicators() async throws -> Int {
+        try await DefaultIndicators.installIfEmpty(indicators, organisation: organisation, context: ChangeContext(principal: .system("catalogue")))
     }
 
     /// The image library making small copies of photos, nil when the system has none.

@@ -45,6 +45,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     CatalogueAPI(services: services).register(on: router)
+    IndicatorAPI(services: services).register(on: router)
     MailIntake(services: services).register(on: router)
     MessagingIntake(services: services, secret: services.reportPolicy.messagingSecret, zaloSecret: services.reportPolicy.zaloSecret).register(on: router)
     Open311Controller(services: services).register(on: router)

@@ -26,6 +26,8 @@ struct ErrorMiddleware: RouterMiddleware {
         var message: Text
         var validation: ValidationError?
         var headers: HTTPFields = [:]
+        var rows: [RejectedRow]?
+        var rowIndicators: [Indicator.Code: Indicator] = [:]
 
         /// The same refusal in NGSI-LD's terms.
         func ngsi(_ language: Language) -> NGSIError {
@@ -74,7 +76,10 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as Open311Error:
             return Outcome(status: error.status, slug: "open311", message: error.message)
         case let error as ClientError:
-            return Outcome(status: error.status, slug: "bad-request", message: error.message, validation: error.validation)
+            var outcome = Outcome(status: error.status, slug: error.rows == nil ? "bad-request" : "rejected-rows", message: error.message, validation: error.validation)
+            outcome.rows = error.rows
+            outcome.rowIndicators = error.rowIndicators
+            return outcome
         case let error as ValidationError:
             return Outcome(
                 status: .unprocessableContent, slug: "validation",
@@ -140,6 +145,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 requestID: context.id)
             if let validation = outcome.validation {
                 problem.errors = [.init(field: validation.field, reason: validation.reason.rawValue)]
+            }
+            problem.rows = outcome.rows?.map { row in
+                ProblemDetails.RowProblem(
+                    row: row.number, field: row.field, reason: row.reason.rawValue, given: row.given,
+                    message: row.message(language, indicator: row.indicator.flatMap { outcome.rowIndicators[$0] }))
             }
             return problem.response(headers: outcome.headers)
         }

@@ -12,9 +12,21 @@ struct ProblemDetails: Codable, Sendable {
     var requestId: String?
     var errors: [FieldProblem]?
 
+    /// Rows of a set of values that were refused (nothing of the set is written).
+    var rows: [RowProblem]?
+
     struct FieldProblem: Codable, Sendable {
         var field: String
         var reason: String
+    }
+
+    struct RowProblem: Codable, Sendable {
+        var row: Int
+        var field: String
+        var reason: String
+        var given: String
+        /// The reason in the caller's language.
+        var message: String
     }
 
     init(status: HTTPResponse.Status, slug: String, detail: String, instance: String?, requestID: String?) {

@@ -330,8 +330,9 @@ extension CityStore: EntityStore {
     }
 
     /// `insert` with rows of values, in statements of 256, 128, … 1 rows: few enough binds for
-    /// either engine, and few distinct texts for the engines' statement caches.
-    static func multiRow(_ insert: String, _ rows: [[SQLValue]]) -> [SQL] {
+    /// either engine, and few distinct texts for the engines' statement caches. `suffix` follows
+    /// the rows (an `ON CONFLICT` clause).
+    static func multiRow(_ insert: String, _ rows: [[SQLValue]], then suffix: String = "") -> [SQL] {
         var statements: [SQL] = []
         var rest = rows[...]
         var size = 256
@@ -340,7 +341,7 @@ extension CityStore: EntityStore {
             let part = rest.prefix(size)
             rest = rest.dropFirst(size)
             let placeholders = "(" + Array(repeating: "?", count: part[part.startIndex].count).joined(separator: ", ") + ")"
-            var statement = SQL(insert + Array(repeating: placeholders, count: size).joined(separator: ", "))
+            var statement = SQL(insert + Array(repeating: placeholders, count: size).joined(separator: ", ") + suffix)
             statement.binds = part.flatMap { $0 }
             statements.append(statement)
         }

@@ -16,6 +16,7 @@ public struct DemoCity: Sendable {
     let routing: any RoutingStore
     let entities: any EntityStore
     let contexts: ContextLibrary
+    let indicators: any IndicatorStore
 
     public init(services: AppServices) {
         organisation = services.organisation
@@ -27,6 +28,7 @@ public struct DemoCity: Sendable {
         routing = services.routing
         entities = services.entities
         contexts = services.contexts
+        indicators = services.indicators
     }
 
     /// One sign-in printed for people trying the demo.
@@ -178,6 +180,27 @@ public struct DemoCity: Sendable {
             units: file.units.map { ($0.code, $0.shortName, $0.latitude, $0.longitude) }, context: contexts.core, now: now)
         _ = try await entities.writeEntities(sensors.map(\.id), tenant: "", action: "entity.batch.create", context: context) { index, stored in
             stored == nil ? .store(sensors[index]) : .keep
+        }
+
+        // The shipped indicator catalogue, and three years of values with this year's targets
+        // while the catalogue's first indicator has none.
+        try await DefaultIndicators.installIfEmpty(indicators, organisation: organisation, context: context)
+        // A catalogue installed before the demo's agencies existed gets its shipped owners.
+        for shipped in try DefaultIndicators.load() {
+            guard let owner = shipped.agency, var stored = try await indicators.indicator(shipped.code), stored.agency == nil,
+                try await organisation.agency(owner) != nil
+            else { continue }
+            stored.agency = owner
+            try await indicators.saveIndicator(stored, context: context)
+        }
+        let catalogue = try await indicators.indicators(includeInactive: false)
+        if let first = catalogue.first, try await indicators.values(IndicatorValueQuery(indicators: [first.code])).isEmpty {
+            let today = try await calendar.workingCalendar().civilDay(of: now)
+            let made = DemoIndicators(
+                indicators: catalogue, province: provinceCode, wards: file.units.map { Area.Code($0.code) }, today: today
+            ).values()
+            _ = try await indicators.setValues(made.values, context: context)
+            try await indicators.setTargets(made.targets, context: context)
         }
 
         var credentials: [Credential] = []

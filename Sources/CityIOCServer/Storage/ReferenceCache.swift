@@ -14,7 +14,7 @@ import Foundation
 /// - whatever happens, a copy older than `maximumAge` is read again.
 final class ReferenceCache: @unchecked Sendable {
     /// The audit entity types whose changes drop the copy.
-    static let watched: Set<String> = ["service", "area", "calendar_day", "api_key", "jsonld-context"]
+    static let watched: Set<String> = ["service", "area", "calendar_day", "api_key", "jsonld-context", "indicator"]
     /// How many built @contexts are kept (clients may send any number of inline ones).
     static let contextCapacity = 256
     let checkEvery: TimeInterval
@@ -22,6 +22,7 @@ final class ReferenceCache: @unchecked Sendable {
 
     struct Copy {
         var services: [Service]?
+        var indicators: [Indicator]?
         var areas: [Area]?
         var calendar: WorkingCalendar?
         var outlined: Bool?

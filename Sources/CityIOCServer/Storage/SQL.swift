@@ -141,6 +141,10 @@ public struct SQLRow: Sendable {
         default: return nil
         }
     }
+    public func double(_ column: String) throws -> Double {
+        guard let number = optionalDouble(column) else { throw StoreError.corruptRow(column) }
+        return number
+    }
     public func bool(_ column: String) throws -> Bool {
         switch self[column] {
         case .bool(let flag): return flag

@@ -6,6 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
         attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
+        indicators,
     ]
 
     static let organisation = Migration(
@@ -385,5 +386,55 @@ public enum Schema {
             CREATE INDEX reports_requested_newest ON reports(requested_at, id);
             DROP INDEX reports_service;
             DROP INDEX reports_requested;
+            """)
+
+    /// The indicator catalogue, its values per area and period with who set them, every value a
+    /// correction replaced, and the targets. A period is its text (`2026-11`, `2026-Q4`), which
+    /// sorts as time does within an indicator (each has one frequency).
+    static let indicators = Migration(
+        version: 19, name: "indicators",
+        sqlite: """
+            CREATE TABLE indicators (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, sector TEXT NOT NULL, unit TEXT NOT NULL,
+                frequency TEXT NOT NULL, direction TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id), method TEXT NOT NULL,
+                source TEXT NOT NULL, decimals INTEGER NOT NULL, active INTEGER NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX indicators_sector ON indicators(sector);
+            CREATE INDEX indicators_agency ON indicators(agency_id);
+            CREATE TABLE indicator_values (
+                indicator TEXT NOT NULL REFERENCES indicators(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                period TEXT NOT NULL, value REAL NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL, note TEXT,
+                PRIMARY KEY (indicator, area_code, period));
+            CREATE INDEX indicator_values_area ON indicator_values(area_code, period);
+            CREATE TABLE indicator_value_history (
+                id INTEGER PRIMARY KEY, indicator TEXT NOT NULL, area_code TEXT NOT NULL, period TEXT NOT NULL,
+                value REAL NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL, note TEXT,
+                replaced_by TEXT NOT NULL, replaced_at TEXT NOT NULL);
+            CREATE INDEX indicator_value_history_key ON indicator_value_history(indicator, area_code, period);
+            CREATE TABLE indicator_targets (
+                indicator TEXT NOT NULL REFERENCES indicators(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                period TEXT NOT NULL, target REAL NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL,
+                PRIMARY KEY (indicator, area_code, period));
+            """,
+        postgres: """
+            CREATE TABLE indicators (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, sector TEXT NOT NULL, unit TEXT NOT NULL,
+                frequency TEXT NOT NULL, direction TEXT NOT NULL, agency_id TEXT REFERENCES agencies(id), method TEXT NOT NULL,
+                source TEXT NOT NULL, decimals INTEGER NOT NULL, active BOOLEAN NOT NULL, search_key TEXT NOT NULL);
+            CREATE INDEX indicators_sector ON indicators(sector);
+            CREATE INDEX indicators_agency ON indicators(agency_id);
+            CREATE TABLE indicator_values (
+                indicator TEXT NOT NULL REFERENCES indicators(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                period TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, set_by TEXT NOT NULL, set_at TIMESTAMPTZ NOT NULL, note TEXT,
+                PRIMARY KEY (indicator, area_code, period));
+            CREATE INDEX indicator_values_area ON indicator_values(area_code, period);
+            CREATE TABLE indicator_value_history (
+                id BIGSERIAL PRIMARY KEY, indicator TEXT NOT NULL, area_code TEXT NOT NULL, period TEXT NOT NULL,
+                value DOUBLE PRECISION NOT NULL, set_by TEXT NOT NULL, set_at TIMESTAMPTZ NOT NULL, note TEXT,
+                replaced_by TEXT NOT NULL, replaced_at TIMESTAMPTZ NOT NULL);
+            CREATE INDEX indicator_value_history_key ON indicator_value_history(indicator, area_code, period);
+            CREATE TABLE indicator_targets (
+                indicator TEXT NOT NULL REFERENCES indicators(code), area_code TEXT NOT NULL REFERENCES areas(code),
+                period TEXT NOT NULL, target DOUBLE PRECISION NOT NULL, set_by TEXT NOT NULL, set_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (indicator, area_code, period));
             """)
 }

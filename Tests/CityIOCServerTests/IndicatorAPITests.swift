@@ -1,0 +1,190 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CityIOCServer
+
+/// The indicator catalogue, values, corrections and targets through the API, on both engines:
+/// who may write what, how a refused row is told, and that a refused set changes nothing.
+@Suite struct IndicatorAPITests {
+    static let cleanWater = Indicator(
+        code: "nuoc-sach", name: "Tỷ lệ hộ dùng nước sạch", nameEn: "Households on clean water", sector: .environment, unit: "%",
+        frequency: .month, direction: .higherIsBetter, agency: "so-xay-dung", source: "ISO 37120", decimals: 1)
+    static let smartSchools = Indicator(
+        code: "truong-thong-minh", name: "Số trường học thông minh", nameEn: "Smart schools", sector: .education, unit: "trường",
+        frequency: .year, direction: .higherIsBetter, agency: "ubnd-06685")
+
+    static func send(_ client: some TestClientProtocol, _ key: String, _ body: String) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/indicator-values", method: .post, headers: bearer(key, json: true), body: ByteBuffer(string: body))
+    }
+
+    @Test(arguments: TestEngine.all)
+    func anAgencyEntersItsOwnValuesAndACorrectionKeepsTheOldOne(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(Self.cleanWater, context: system)
+            try await services.indicators.saveIndicator(Self.smartSchools, context: system)
+            let construction = try await AccessTests.key(services, role: .agencyStaff, agency: "so-xay-dung")
+
+            // given: two values of its own indicator, one written with a decimal comma
+            let first = try await Self.send(
+                client, construction,
+                #"{"values": [{"indicator": "nuoc-sach", "area": "22", "period": "2026-10", "value": 96.5},"#
+                    + #" {"indicator": "nuoc-sach", "area": "06685", "period": "2026-10", "value": "97,2", "unit": "%"}]}"#)
+            #expect(first.status == .ok)
+            #expect(try first.json()["created"] as? Int == 2)
+
+            // when: one is corrected and the other sent again unchanged
+            let second = try await Self.send(
+                client, construction,
+                #"{"values": [{"indicator": "nuoc-sach", "area": "22", "period": "2026-10", "value": 96.8, "note": "số liệu chốt"},"#
+                    + #" {"indicator": "nuoc-sach", "area": "06685", "period": "2026-10", "value": 97.2}]}"#)
+            #expect(try second.json()["corrected"] as? Int == 1)
+            #expect(try second.json()["unchanged"] as? Int == 1)
+
+            // then: the value, who set it, and the history of the corrected one
+            let values = try await client.execute(uri: "/api/v1/indicators/nuoc-sach/values?area=22", method: .get, headers: bearer(construction))
+            let items = try values.items()
+            #expect(items.count == 1)
+            #expect(items.first?["value"] as? Double == 96.8)
+            #expect(items.first?["note"] as? String == "số liệu chốt")
+            #expect((items.first?["setBy"] as? String)?.hasPrefix("test") == true)
+            let history = try await client.execute(
+                uri: "/api/v1/indicators/nuoc-sach/history?area=22&period=2026-10", method: .get, headers: bearer(construction))
+            #expect(try history.items().map { $0["value"] as? Double } == [96.5])
+            let ranged = try await client.execute(
+                uri: "/api/v1/indicators/nuoc-sach/values?from=2026-11", method: .get, headers: bearer(construction))
+            #expect(try ranged.items().isEmpty)
+            let audit = try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value"))
+            #expect(audit.count == 2)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aSetWithABadRowIsRefusedWholeWithEveryReasonAndChangesNothing(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(Self.cleanWater, context: system)
+            try await services.indicators.saveIndicator(Self.smartSchools, context: system)
+            let construction = try await AccessTests.key(services, role: .agencyStaff, agency: "so-xay-dung")
+            let body =
+                #"{"values": ["#
+                + #"{"indicator": "nuoc-sach", "area": "22", "period": "2026-10", "value": 96.5},"#
+                + #"{"indicator": "nuoc-sach", "area": "99999", "period": "2026-10", "value": 1},"#
+                + #"{"indicator": "nuoc-sach", "area": "22", "period": "2026", "value": 1},"#
+                + #"{"indicator": "nuoc-sach", "area": "22", "period": "2026-09", "value": "nhiều"},"#
+                + #"{"indicator": "nuoc-sach", "area": "22", "period": "2026-08", "value": 1, "unit": "người"},"#
+                + #"{"indicator": "nuoc-sach", "area": "22", "period": "2026-10", "value": 97},"#
+                + #"{"indicator": "truong-thong-minh", "area": "22", "period": "2026", "value": 44},"#
+                + #"{"indicator": "khong-co", "area": "22", "period": "2026", "value": 1}"#
+                + "]}"
+            let refused = try await Self.send(client, construction, body)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            let rows = try refused.json()["rows"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["row"] as? Int } == [2, 3, 4, 5, 6, 7, 8])
+            #expect(
+                rows.map { $0["reason"] as? String } == [
+                    "unknown_area", "wrong_period", "not_a_number", "unit_mismatch", "duplicate", "not_yours", "unknown_indicator",
+                ])
+            // Each says what is expected, in the caller's language (Vietnamese unless asked).
+            #expect((rows[1]["message"] as? String)?.contains("2026-11") == true)
+            #expect((rows[1]["message"] as? String)?.contains("tháng") == true)
+            #expect((rows[4]["message"] as? String)?.contains("dòng 1") == true)
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)
+
+            // valid-only: the one good row is written, the others listed.
+            let partly = try await Self.send(client, construction, String(body.dropLast(2)) + #"], "mode": "valid-only"}"#)
+            #expect(partly.status == .ok)
+            #expect(try partly.json()["created"] as? Int == 1)
+            #expect((try partly.json()["rejected"] as? [[String: Any]])?.count == 7)
+            #expect(try await services.indicators.values(IndicatorValueQuery()).count == 1)
+
+            // Bad JSON, a wrong media type: the API's problem document, nothing written.
+            let broken = try await Self.send(client, construction, #"{"values": [{"indicator": 3}]}"#)
+            #expect(broken.status == .badRequest)
+            let typed = try await client.execute(
+                uri: "/api/v1/indicator-values", method: .post, headers: bearer(construction), body: ByteBuffer(string: "{}"))
+            #expect(typed.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func whoMayReadWriteAndEditTheCatalogue(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(Self.cleanWater, context: system)
+            let leader = try await AccessTests.key(services, role: .leader)
+            let admin = try await AccessTests.key(services, role: .admin)
+            let integrator = try await AccessTests.key(services, role: .integrator)
+            let ownIntegrator = try await AccessTests.key(services, role: .integrator, agency: "so-xay-dung")
+            let value = #"{"values": [{"indicator": "nuoc-sach", "area": "22", "period": "2026-10", "value": 96.5}]}"#
+
+            // A leader reads but cannot write; a key without the owner's agency cannot write.
+            #expect(try await client.execute(uri: "/api/v1/indicators", method: .get, headers: bearer(leader)).status == .ok)
+            #expect(try await Self.send(client, leader, value).status == .forbidden)
+            let stranger = try await Self.send(client, integrator, value)
+            #expect(stranger.status == .unprocessableContent)
+            #expect((try stranger.json()["rows"] as? [[String: Any]])?.first?["reason"] as? String == "not_yours")
+            // The owning agency's key may; so may an admin.
+            #expect(try await Self.send(client, ownIntegrator, value).status == .ok)
+            #expect(try await Self.send(client, admin, value).status == .ok)
+            // Anonymous: sign in first.
+            #expect(try await client.execute(uri: "/api/v1/indicators", method: .get).status == .unauthorized)
+
+            // The catalogue: admins only, checked; diacritic-insensitive search.
+            var edited = Self.cleanWater
+            edited.name = "Tỷ lệ hộ gia đình dùng nước sạch"
+            let encoder = JSONEncoder()
+            let body = ByteBuffer(data: try encoder.encode(edited))
+            #expect(
+                try await client.execute(uri: "/api/v1/indicators/nuoc-sach", method: .put, headers: bearer(leader, json: true), body: body)
+                    .status == .forbidden)
+            #expect(
+                try await client.execute(uri: "/api/v1/indicators/nuoc-sach", method: .put, headers: bearer(admin, json: true), body: body)
+                    .status == .ok)
+            var wrong = edited
+            wrong.agency = "khong-ton-tai"
+            #expect(
+                try await client.execute(
+                    uri: "/api/v1/indicators/nuoc-sach", method: .put, headers: bearer(admin, json: true),
+                    body: ByteBuffer(data: try encoder.encode(wrong))
+                ).status == .unprocessableContent)
+            let found = try await client.execute(uri: "/api/v1/indicators?q=ho%20gia%20dinh%20nuoc%20sach", method: .get, headers: bearer(leader))
+            #expect(try found.items().map { $0["code"] as? String } == ["nuoc-sach"])
+            #expect(try await client.execute(uri: "/api/v1/indicators?sector=nope", method: .get, headers: bearer(leader)).status == .unprocessableContent)
+            #expect(try await client.execute(uri: "/api/v1/indicators/khong-co", method: .get, headers: bearer(leader)).status == .notFound)
+
+            // Targets: admins set them for periods of the indicator's frequency.
+            let targets = ByteBuffer(string: #"[{"area": "22", "period": "2026-12", "target": 97}]"#)
+            #expect(
+                try await client.execute(uri: "/api/v1/indicators/nuoc-sach/targets", method: .put, headers: bearer(admin, json: true), body: targets)
+                    .status == .ok)
+            let read = try await client.execute(uri: "/api/v1/indicators/nuoc-sach/targets", method: .get, headers: bearer(leader))
+            #expect(try read.items().map { $0["target"] as? Double } == [97])
+            let badTarget = ByteBuffer(string: #"[{"area": "22", "period": "2026-Q4", "target": 97}]"#)
+            #expect(
+                try await client.execute(
+                    uri: "/api/v1/indicators/nuoc-sach/targets", method: .put, headers: bearer(admin, json: true), body: badTarget
+                ).status == .unprocessableContent)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func theShippedCatalogueInstallsOnceWithTheOwnersThisCityHas(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            let installed = try await services.installDefaultIndicators()
+            let shipped = try DefaultIndicators.load()
+            #expect(installed == shipped.count)
+            #expect(Set(shipped.map(\.sector)) == Set(Indicator.Sector.allCases))
+            for indicator in shipped { try indicator.validate() }
+            let stored = try await services.indicators.indicators(includeInactive: true)
+            #expect(stored.count == shipped.count)
+            // The fixture has Sở Xây dựng but no Sở Du lịch.
+            #expect(stored.first { $0.code == "nuoc-thai-xu-ly" }?.agency == "so-xay-dung")
+            #expect(stored.first { $0.code == "luot-khach-du-lich" }?.agency == nil)
+            #expect(try await services.installDefaultIndicators() == 0)
+        }
+    }
+}
