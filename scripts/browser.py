@@ -20,7 +20,7 @@ class Chromium:
         self.proc = subprocess.Popen(
             ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
              f"--remote-debugging-port={port}", f"--user-data-dir={self.profile}",
-             f"--window-size={width},{height}", "about:blank"],
+             f"--window-size={width},{height}", f"--accept-lang={os.environ.get('CITYIOC_BROWSER_LANG', 'vi,en')}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             try:

@@ -188,3 +188,59 @@ import Testing
         }
     }
 }
+
+/// The dashboards in HTML: what a leader sees, and who may not.
+@Suite struct IndicatorPageTests {
+    @Test(arguments: TestEngine.all)
+    func theOverviewSectorAndIndicatorPagesShowTheFiguresAndTheirStanding(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+            let drafts =
+                [("2026-09", 95.0), ("2026-10", 96.5)].map {
+                    IndicatorValueDraft(indicator: "nuoc-sach", area: "22", period: Period($0.0)!, value: $0.1)
+                } + [IndicatorValueDraft(indicator: "nuoc-sach", area: "06685", period: Period("2026-10")!, value: 91.25)]
+            _ = try await services.indicators.setValues(drafts, context: system)
+            try await services.indicators.setTargets(
+                [IndicatorTarget(indicator: "nuoc-sach", area: "22", period: Period("2026-10")!, target: 97)], context: system)
+            var browser = Browser(client)
+            _ = try await browser.signIn("lanhdao")
+
+            let overview = try await browser.get("/indicators")
+            #expect(overview.status == .ok)
+            #expect(overview.text.contains("Môi trường"))
+            #expect(overview.text.contains("96,5"))  // Vietnamese decimal comma
+            // 96.5 against a target of 97, higher is better: within a tenth, to watch.
+            #expect(overview.text.contains("status-watch"))
+            #expect(overview.text.contains("<svg class=\"spark\""))
+            #expect(overview.text.contains("Tháng 10/2026"))
+
+            let sector = try await browser.get("/indicators/sector/environment")
+            #expect(sector.text.contains("Tỷ lệ hộ dùng nước sạch"))
+            #expect(sector.text.contains("97,0"))
+            #expect(try await browser.get("/indicators/sector/khong-co").status == .notFound)
+
+            let page = try await browser.get("/indicators/nuoc-sach")
+            #expect(page.text.contains("Sở Xây dựng"))
+            #expect(page.text.contains("Phường Hồng Gai"))
+            #expect(page.text.contains("91,3") || page.text.contains("91,2"))
+            #expect(page.text.contains("class=\"series\""))
+            let ward = try await browser.get("/indicators/nuoc-sach?area=06685")
+            #expect(ward.text.contains("91,3") || ward.text.contains("91,2"))
+            #expect(try await browser.get("/indicators/khong-co").status == .notFound)
+
+            // In English on request; a citizen's account may not open it.
+            let english = try await browser.get("/indicators", headers: [.acceptLanguage: "en"])
+            #expect(english.status == .ok)
+            var citizen = Browser(client)
+            #expect(try await citizen.get("/indicators").status == .seeOther)
+        }
+    }
+
+    @Test func demoCountsOfWardsAddUpToTheProvince() {
+        let parts = DemoIndicators.apportion(26, shares: [0.2, 0.3, 0.1, 0.4], decimals: 0)
+        #expect(parts.reduce(0, +) == 26)
+        #expect(parts == [5, 8, 3, 10])
+        let tenths = DemoIndicators.apportion(10.5, shares: Array(repeating: 1.0 / 7, count: 7), decimals: 1)
+        #expect(abs(tenths.reduce(0, +) - 10.5) < 1e-9)
+    }
+}

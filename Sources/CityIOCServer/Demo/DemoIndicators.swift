@@ -101,15 +101,19 @@ struct DemoIndicators {
                 if isRate { value = min(value, 99.9) }
                 let rounded = { (number: Double) in Self.round(number, indicator.decimals) }
                 if shape.perWard && !wards.isEmpty {
-                    var sum = 0.0
-                    for (place, ward) in wards.enumerated() {
-                        var own = isRate ? value * (1 + leads[place]) : value * shares[place] / totalShare
-                        if isRate { own = min(own, 100) }
-                        own = rounded(own)
-                        sum += own
-                        values.append(IndicatorValueDraft(indicator: indicator.code, area: ward, period: period, value: own))
+                    if isRate {
+                        for (place, ward) in wards.enumerated() {
+                            values.append(
+                                IndicatorValueDraft(
+                                    indicator: indicator.code, area: ward, period: period, value: rounded(min(value * (1 + leads[place]), 100))))
+                        }
+                    } else {
+                        // A count is shared out so that the wards add up to the province's figure.
+                        value = rounded(value)
+                        for (place, part) in Self.apportion(value, shares: shares.map { $0 / totalShare }, decimals: indicator.decimals).enumerated() {
+                            values.append(IndicatorValueDraft(indicator: indicator.code, area: wards[place], period: period, value: part))
+                        }
                     }
-                    if !isRate { value = sum }
                 }
                 values.append(IndicatorValueDraft(indicator: indicator.code, area: province, period: period, value: rounded(value)))
                 if period.start.year == today.year {
@@ -133,6 +137,18 @@ struct DemoIndicators {
         case .quarter: 4
         case .year: 1
         }
+    }
+
+    /// `total` in parts proportional to `shares` (which add up to 1), each rounded to
+    /// `decimals` places and adding up to the total exactly (largest remainders get the units).
+    static func apportion(_ total: Double, shares: [Double], decimals: Int) -> [Double] {
+        let scale = pow(10, Double(decimals))
+        let units = Int((total * scale).rounded())
+        let exact = shares.map { $0 * Double(units) }
+        var parts = exact.map { Int($0.rounded(.down)) }
+        let order = exact.indices.sorted { exact[$0] - Double(parts[$0]) > exact[$1] - Double(parts[$1]) }
+        for index in order.prefix(max(0, units - parts.reduce(0, +))) { parts[index] += 1 }
+        return parts.map { Double($0) / scale }
     }
 
     static func round(_ value: Double, _ decimals: Int) -> Double {

@@ -57,3 +57,76 @@ enum Charts {
             """
     }
 }
+
+extension Charts {
+    /// A small line of the last periods, for a row of a dashboard: no axes, its last point marked.
+    static func sparkline(_ values: [Double?], label: String, width: Double = 120, height: Double = 28) -> HTML {
+        let present = values.compactMap { $0 }
+        guard present.count >= 2, let low = present.min(), let high = present.max() else {
+            return "<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(label)\"></svg>"
+        }
+        let span = high - low == 0 ? 1 : high - low
+        let step = values.count > 1 ? (width - 4) / Double(values.count - 1) : 0
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        var points: [String] = []
+        var last: (Double, Double)?
+        for (index, value) in values.enumerated() {
+            guard let value else { continue }
+            let x = 2 + step * Double(index)
+            let y = 2 + (height - 4) * (1 - (value - low) / span)
+            points.append("\(number(x)),\(number(y))")
+            last = (x, y)
+        }
+        let dot: HTML = last.map { "<circle cx=\"\(number($0.0))\" cy=\"\(number($0.1))\" r=\"2.5\"/>" } ?? ""
+        return """
+            <svg class="spark" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(label)"><polyline points="\(points.joined(separator: " "))"/>\(dot)</svg>
+            """
+    }
+
+    /// A line over periods with the targets as dashes, values labelled on hover; for an
+    /// indicator's own page.
+    static func line(_ points: [(label: String, value: Double?, target: Double?)], caption: String, format: Format, decimals: Int) -> HTML {
+        let width = 960.0
+        let height = 280.0
+        let (left, right, top, bottom) = (64.0, 12.0, 12.0, 42.0)
+        let plotWidth = width - left - right
+        let plotHeight = height - top - bottom
+        let all = points.flatMap { [$0.value, $0.target].compactMap { $0 } }
+        guard let highest = all.max(), let lowest = all.min() else { return "<p class=\"hint\">\(caption)</p>" }
+        // From zero unless the values sit far above it (a price index around 104).
+        let floor = lowest > 0 && lowest > highest * 0.6 ? lowest - (highest - lowest) * 0.2 : min(0, lowest)
+        let ceiling = highest + (highest - floor) * 0.08 + (highest == floor ? 1 : 0)
+        let step = points.count > 1 ? plotWidth / Double(points.count - 1) : 0
+        func x(_ index: Int) -> Double { left + step * Double(index) }
+        func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - floor) / (ceiling - floor)) }
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        var parts: [HTML] = []
+        for tick in 0...4 {
+            let value = floor + (ceiling - floor) * Double(tick) / 4
+            parts.append(
+                "<line class=\"grid\" x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(y(value)))\" y2=\"\(number(y(value)))\"/><text class=\"axis\" x=\"\(number(left - 6))\" y=\"\(number(y(value)))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(format.decimal(value, places: decimals))</text>"
+            )
+        }
+        let line = points.enumerated().compactMap { index, point in point.value.map { "\(number(x(index))),\(number(y($0)))" } }
+        parts.append("<polyline class=\"series\" points=\"\(line.joined(separator: " "))\"/>")
+        let every = max(1, Int((Double(points.count) / 12).rounded(.up)))
+        for (index, point) in points.enumerated() {
+            if let target = point.target {
+                parts.append(
+                    "<line class=\"target\" x1=\"\(number(x(index) - 6))\" x2=\"\(number(x(index) + 6))\" y1=\"\(number(y(target)))\" y2=\"\(number(y(target)))\"/>")
+            }
+            if let value = point.value {
+                parts.append(
+                    "<g><title>\(point.label): \(format.decimal(value, places: decimals))</title><circle class=\"point\" cx=\"\(number(x(index)))\" cy=\"\(number(y(value)))\" r=\"3\"/></g>"
+                )
+            }
+            // Every `every`-th label, and the last unless it would run into the one before.
+            if index % every == 0 || (index == points.count - 1 && index % every > every / 2) {
+                parts.append("<text class=\"axis\" x=\"\(number(x(index)))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\">\(point.label)</text>")
+            }
+        }
+        return """
+            <figure class="chart"><svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(caption)" preserveAspectRatio="xMidYMid meet">\(HTML.join(parts))</svg><figcaption class="hint">\(caption)</figcaption></figure>
+            """
+    }
+}

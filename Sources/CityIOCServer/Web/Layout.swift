@@ -54,6 +54,7 @@ struct Layout {
         NavItem(path: "/", text: .overview, permission: nil),
         NavItem(path: "/desk", text: Text(vi: "Phản ánh", en: "Reports"), permission: .viewReports),
         NavItem(path: "/stats", text: Text(vi: "Thống kê", en: "Statistics"), permission: .viewReports),
+        NavItem(path: "/indicators", text: Text(vi: "Chỉ tiêu", en: "Indicators"), permission: .viewIndicators),
         NavItem(path: "/entities", text: Text(vi: "Cảm biến", en: "Sensors"), permission: .readContextData),
         NavItem(path: "/agency", text: .myAgency, permission: .viewUsers),
         NavItem(path: "/admin/areas", text: .areas, permission: .viewOrganisation),

@@ -1,0 +1,214 @@
+import CityIOCDomain
+import Foundation
+import Hummingbird
+
+/// The leader's dashboards: every sector's indicators on one screen for the province, a page
+/// per sector, and an indicator's own page (its history against the targets, its wards, who
+/// sent what). Built from `IndicatorBoard`, drawn by the views below; charts are the server's SVG.
+struct IndicatorPages {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.on(.get, "/indicators", .permission(.viewIndicators), use: overview)
+        router.on(.get, "/indicators/sector/:sector", .permission(.viewIndicators), use: sector)
+        router.on(.get, "/indicators/:code", .permission(.viewIndicators), use: indicator)
+    }
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let chrome = services.chrome(context, "/indicators")
+        let board = try await IndicatorBoard.load(services, area: try await area(request))
+        let language = chrome.language
+        let panels: [HTML] = Indicator.Sector.allCases.compactMap { sector in
+            let rows = board.summaries.filter { $0.indicator.sector == sector }
+            guard !rows.isEmpty else { return nil }
+            return """
+                <section class="panel sector"><h2><a href="/indicators/sector/\(sector.rawValue)\(board.areaQuery)">\(sector.name(language))</a></h2>
+                <ul class="kpis">\(rows.map { Self.row($0, chrome) })</ul></section>
+                """
+        }
+        let body: HTML = """
+            <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
+            \(Self.areaPicker(board, chrome, action: "/indicators"))
+            \(Self.legend(chrome))
+            <div class="sectors">\(panels)</div>
+            """
+        return Layout(chrome: chrome, title: Text(vi: "Chỉ tiêu", en: "Indicators")(language), flash: nil, body: body).render()
+    }
+
+    @Sendable func sector(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        guard let sector = Indicator.Sector(rawValue: try context.parameters.require("sector")) else { throw StoreError.notFound }
+        let chrome = services.chrome(context, "/indicators")
+        let language = chrome.language
+        let f = chrome.format
+        let board = try await IndicatorBoard.load(services, area: try await area(request))
+        let rows: [HTML] = board.summaries.filter { $0.indicator.sector == sector }.map { summary in
+            let indicator = summary.indicator
+            let standing = summary.standing
+            func shown(_ value: Double?) -> String { value.map { f.decimal($0, places: indicator.decimals) } ?? "—" }
+            return """
+                <tr class="status-\(standing?.status.rawValue ?? "unknown")"><td><span class="dot" aria-hidden="true"></span><a href="/indicators/\(indicator.code.rawValue)\(board.areaQuery)">\(indicator.name(language))</a></td>
+                <td class="num strong">\(shown(summary.latest?.value))</td><td>\(indicator.unit)</td><td>\(summary.latest?.period.label(language) ?? "—")</td>
+                <td class="num">\(shown(standing?.target))</td><td class="num">\(shown(standing?.previous))</td><td class="num">\(Self.change(standing, f))</td>
+                <td class="num">\(shown(standing?.lastYear))</td><td>\(Charts.sparkline(summary.trail.map(\.value), label: indicator.name(language), width: 160))</td></tr>
+                """
+        }
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let body: HTML = """
+            <p><a href="/indicators\(board.areaQuery)">← \(t("Tất cả lĩnh vực", "All sectors"))</a></p>
+            <h1>\(sector.name(language)) · \(board.area.name)</h1>
+            \(Self.areaPicker(board, chrome, action: "/indicators/sector/\(sector.rawValue)"))
+            \(Self.legend(chrome))
+            <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Chỉ tiêu", "Indicator"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Đơn vị", "Unit"))</th><th>\(t("Kỳ", "Period"))</th>
+            <th class="num">\(t("Kế hoạch", "Target"))</th><th class="num">\(t("Kỳ trước", "Previous"))</th><th class="num">\(t("Thay đổi", "Change"))</th><th class="num">\(t("Cùng kỳ năm trước", "A year before"))</th><th>\(t("Xu hướng", "Trend"))</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return Layout(chrome: chrome, title: sector.name(language), flash: nil, body: body).render()
+    }
+
+    @Sendable func indicator(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        guard let indicator = try await services.indicators.indicator(Indicator.Code(try context.parameters.require("code"))) else {
+            throw StoreError.notFound
+        }
+        let chrome = services.chrome(context, "/indicators")
+        let language = chrome.language
+        let f = chrome.format
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let area = try await area(request)
+        let areas = try await services.organisation.areas(AreaQuery(includeInactive: true))
+        let names = Dictionary(uniqueKeysWithValues: areas.map { ($0.code, $0.name) })
+        let values = try await services.indicators.values(IndicatorValueQuery(indicators: [indicator.code]))
+        let targets = try await services.indicators.targets(IndicatorValueQuery(indicators: [indicator.code], areas: [area.code]))
+        let here = values.filter { $0.area == area.code }
+        let summary = IndicatorSummary(indicator, values: here, targets: targets, trailLength: 36)
+        let targetByPeriod = Dictionary(targets.map { ($0.period, $0.target) }, uniquingKeysWith: { $1 })
+        let points = summary.trail.map { (label: $0.period.description, value: $0.value, target: targetByPeriod[$0.period]) }
+        let owner = try await indicator.agency.asyncMap { try await services.organisation.agency($0) } ?? nil
+        // Every ward's value in the latest period, best first in the indicator's direction.
+        let latestPeriod = summary.latest?.period
+        var wards = values.filter { $0.period == latestPeriod && $0.area != area.code && names[$0.area] != nil }
+        wards.sort { indicator.direction == .lowerIsBetter ? $0.value < $1.value : $0.value > $1.value }
+        let spread = (wards.map(\.value).min() ?? 0, wards.map(\.value).max() ?? 0)
+        let wardRows: [HTML] = wards.map { value in
+            let share = spread.1 == spread.0 ? 0.5 : (value.value - spread.0) / (spread.1 - spread.0)
+            let good = indicator.direction == .lowerIsBetter ? 1 - share : share
+            let heat = Int((good * 4).rounded())
+            return """
+                <tr><td><a href="/indicators/\(indicator.code.rawValue)?area=\(value.area.rawValue)">\(names[value.area] ?? value.area.rawValue)</a></td><td class="num heat-\(heat)">\(f.decimal(value.value, places: indicator.decimals))</td></tr>
+                """
+        }
+        let recent: [HTML] = here.sorted { $0.period > $1.period }.prefix(12).map { value in
+            "<tr><td>\(value.period.label(language))</td><td class=\"num\">\(f.decimal(value.value, places: indicator.decimals))</td><td>\(value.setBy)</td><td>\(f.dateTime(value.setAt))</td><td>\(value.note ?? "")</td></tr>"
+        }
+        let standing = summary.standing
+        let body: HTML = """
+            <p><a href="/indicators/sector/\(indicator.sector.rawValue)?area=\(area.code.rawValue)">← \(indicator.sector.name(language))</a></p>
+            <h1>\(indicator.name(language))</h1>
+            <div class="cards"><div class="card status-\(standing?.status.rawValue ?? "unknown")"><div class="value">\(summary.latest.map { f.decimal($0.value, places: indicator.decimals) } ?? "—") <small>\(indicator.unit)</small></div>
+            <div class="label">\(area.name) · \(summary.latest?.period.label(language) ?? t("chưa có số liệu", "no value yet"))</div></div>
+            <div class="card"><div class="value">\(standing?.target.map { f.decimal($0, places: indicator.decimals) } ?? "—")</div><div class="label">\(t("Kế hoạch", "Target"))</div></div>
+            <div class="card"><div class="value">\(Self.change(standing, f))</div><div class="label">\(t("So với kỳ trước", "Against the previous period"))</div></div>
+            <div class="card"><div class="value">\(Self.yearOnYear(standing, indicator, f))</div><div class="label">\(t("So với cùng kỳ năm trước", "Against a year before"))</div></div></div>
+            \(Charts.line(points, caption: "\(indicator.name(language)) (\(indicator.unit)), \(area.name); \(t("gạch ngang: kế hoạch", "dashes: target"))", format: f, decimals: indicator.decimals))
+            <dl class="facts"><dt>\(t("Mã", "Code"))</dt><dd>\(indicator.code.rawValue)</dd><dt>\(t("Tần suất", "Frequency"))</dt><dd>\(indicator.frequency.name(language))</dd>
+            <dt>\(t("Chiều tốt", "Good direction"))</dt><dd>\(Self.direction(indicator.direction, language))</dd>
+            <dt>\(t("Cơ quan cập nhật", "Updated by"))</dt><dd>\(owner?.displayName(language) ?? t("chưa giao", "not assigned"))</dd>
+            <dt>\(t("Nguồn", "Source"))</dt><dd>\(indicator.source)</dd></dl>
+            \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div>"))
+            <h2>\(t("Số liệu đã nhập", "Values sent"))</h2>
+            <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Kỳ", "Period"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Người cập nhật", "Set by"))</th><th>\(t("Lúc", "At"))</th><th>\(t("Ghi chú", "Note"))</th></tr></thead><tbody>\(recent)</tbody></table></div>
+            """
+        return Layout(chrome: chrome, title: indicator.name(language), flash: nil, body: body).render()
+    }
+
+    /// `?area=` when it names a known area, else the province.
+    func area(_ request: Request) async throws -> Area {
+        let areas = try await services.organisation.areas(AreaQuery(includeInactive: true))
+        if let code = request.uri.queryParameters["area"].map(String.init), let area = areas.first(where: { $0.code.rawValue == code }) {
+            return area
+        }
+        guard let province = areas.first(where: { $0.level == .province }) ?? areas.first else { throw StoreError.notFound }
+        return province
+    }
+
+    static func row(_ summary: IndicatorSummary, _ chrome: Chrome) -> HTML {
+        let indicator = summary.indicator
+        let language = chrome.language
+        let f = chrome.format
+        let value = summary.latest.map { f.decimal($0.value, places: indicator.decimals) } ?? "—"
+        let status = summary.standing?.status ?? .unknown
+        return """
+            <li class="status-\(status.rawValue)"><span class="dot" title="\(statusName(status, language))"></span><a class="name" href="/indicators/\(indicator.code.rawValue)">\(indicator.name(language))</a>
+            <span class="figure"><strong>\(value)</strong> \(indicator.unit)</span><span class="when">\(summary.latest?.period.label(language) ?? "")</span>
+            <span class="change">\(change(summary.standing, f))</span>\(Charts.sparkline(summary.trail.map(\.value), label: indicator.name(language)))</li>
+            """
+    }
+
+    /// `▲ 3,2%` in green when better, red when worse, in the indicator's direction.
+    static func change(_ standing: IndicatorStanding?, _ f: Format) -> HTML {
+        guard let standing, let change = standing.change else { return "" }
+        let arrow = change > 0 ? "▲" : change < 0 ? "▼" : "="
+        let kind = standing.improved.map { $0 ? "better" : "worse" } ?? "same"
+        return "<span class=\"\(kind)\">\(arrow) \(f.decimal(abs(change) * 100, places: 1))%</span>"
+    }
+
+    /// The change from the same period a year before, coloured as `change`.
+    static func yearOnYear(_ standing: IndicatorStanding?, _ indicator: Indicator, _ f: Format) -> HTML {
+        guard let standing, let before = standing.lastYear else { return "—" }
+        let year = IndicatorStanding(value: standing.value, target: standing.target, previous: before, lastYear: nil, direction: indicator.direction)
+        return change(year, f)
+    }
+
+    static func statusName(_ status: IndicatorStanding.Status, _ language: Language) -> String {
+        switch status {
+        case .good: Text(vi: "Đạt", en: "On track")(language)
+        case .watch: Text(vi: "Cần theo dõi", en: "Watch")(language)
+        case .bad: Text(vi: "Chưa đạt", en: "Off track")(language)
+        case .unknown: Text(vi: "Chưa đủ số liệu", en: "Not enough data")(language)
+        }
+    }
+
+    static func direction(_ direction: Indicator.Direction, _ language: Language) -> String {
+        switch direction {
+        case .higherIsBetter: Text(vi: "càng cao càng tốt", en: "higher is better")(language)
+        case .lowerIsBetter: Text(vi: "càng thấp càng tốt", en: "lower is better")(language)
+        case .nearTarget: Text(vi: "sát kế hoạch", en: "close to target")(language)
+        }
+    }
+
+    static func legend(_ chrome: Chrome) -> HTML {
+        let items: [HTML] = [IndicatorStanding.Status.good, .watch, .bad, .unknown].map { status in
+            "<span class=\"status-\(status.rawValue)\"><span class=\"dot\"></span>\(statusName(status, chrome.language))</span>"
+        }
+        return "<p class=\"legend\">\(items)</p>"
+    }
+
+    static func areaPicker(_ board: IndicatorBoard, _ chrome: Chrome, action: String) -> HTML {
+        let options: [HTML] = board.areas.map { area in
+            "<option value=\"\(area.code.rawValue)\"\(HTML(raw: area.code == board.area.code ? " selected" : ""))>\(area.name)</option>"
+        }
+        return """
+            <form class="filters" method="get" action="\(action)"><label>\(Text(vi: "Địa bàn", en: "Area")(chrome.language)) <select name="area">\(options)</select></label><button type="submit">\(Text(vi: "Xem", en: "Show")(chrome.language))</button></form>
+            """
+    }
+}
+
+/// What the dashboards need for one area: every active indicator's summary.
+struct IndicatorBoard {
+    var area: Area
+    var areas: [Area]
+    var summaries: [IndicatorSummary]
+
+    var areaQuery: String { area.level == .province ? "" : "?area=\(area.code.rawValue)" }
+
+    static func load(_ services: AppServices, area: Area) async throws -> IndicatorBoard {
+        let catalogue = try await services.indicators.indicators(includeInactive: false)
+        let values = try await services.indicators.values(IndicatorValueQuery(areas: [area.code]))
+        let targets = try await services.indicators.targets(IndicatorValueQuery(areas: [area.code]))
+        let valuesBy = Dictionary(grouping: values, by: \.indicator)
+        let targetsBy = Dictionary(grouping: targets, by: \.indicator)
+        let areas = try await services.organisation.areas(AreaQuery()).sorted { ($0.level != .province ? 1 : 0, $0.name) < ($1.level != .province ? 1 : 0, $1.name) }
+        return IndicatorBoard(
+            area: area, areas: areas,
+            summaries: catalogue.map { IndicatorSummary($0, values: valuesBy[$0.code] ?? [], targets: targetsBy[$0.code] ?? []) })
+    }
+}
