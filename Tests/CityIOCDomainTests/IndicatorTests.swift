@@ -78,3 +78,39 @@ import Testing
         #expect(throws: ValidationError(field: "decimals", reason: .outOfRange)) { try indicator.validate() }
     }
 }
+
+@Suite struct IndicatorImportTests {
+    @Test func csvReadsQuotesSemicolonsAndLineBreaks() throws {
+        let table = try CSVTable(
+            "\u{FEFF}chi_tieu;dia_ban;ky;gia_tri;ghi_chu\r\nnuoc-sach;22;2026-10;96,5;\"đã chốt; \"\"chính thức\"\"\"\r\n\r\nnuoc-sach;06685;2026-10;97;\"hai\ndòng\"\n")
+        #expect(table.header == ["chi_tieu", "dia_ban", "ky", "gia_tri", "ghi_chu"])
+        #expect(table.rows.count == 2)
+        #expect(table.rows[0].line == 2)
+        #expect(table.rows[0].fields == ["nuoc-sach", "22", "2026-10", "96,5", "đã chốt; \"chính thức\""])
+        #expect(table.rows[1].line == 4)
+        #expect(table.rows[1].fields[4] == "hai\ndòng")
+        #expect(try CSVTable("a,b\n1,2").rows.map(\.fields) == [["1", "2"]])
+        #expect(throws: CSVTable.Problem.unterminatedQuote(line: 2)) { try CSVTable("a,b\n\"1,2\n") }
+        #expect(throws: CSVTable.Problem.empty) { try CSVTable("\n\n") }
+    }
+
+    @Test func theHeaderIsReadInEitherLanguageAndAWrongOneIsNamed() throws {
+        #expect(IndicatorRow.headerProblem(["Chỉ tiêu", "Địa bàn", "Kỳ", "Giá trị"], language: .vi) == nil)
+        #expect(IndicatorRow.headerProblem(["indicator", "area", "period", "value", "unit", "note"], language: .en) == nil)
+        #expect(IndicatorRow.headerProblem(["indicator", "area", "period", "amount"], language: .en)?.contains("amount") == true)
+        #expect(IndicatorRow.headerProblem(["indicator", "area", "value"], language: .vi)?.hasPrefix("Thiếu cột: period") == true)
+        let rows = IndicatorRow.rows(try CSVTable("ky,gia_tri,chi_tieu,dia_ban\n2026-10, 96.5 ,nuoc-sach,22\n"))
+        #expect(rows == [IndicatorRow(number: 2, indicator: "nuoc-sach", area: "22", period: "2026-10", value: "96.5")])
+    }
+
+    @Test func numbersAreReadAsClerksWriteThem() {
+        #expect(CheckedRows.number("12.5") == 12.5)
+        #expect(CheckedRows.number("12,5") == 12.5)
+        #expect(CheckedRows.number("1.234,5") == 1234.5)
+        #expect(CheckedRows.number("1,234.5") == 1234.5)
+        #expect(CheckedRows.number("1.234.567") == 1_234_567)
+        #expect(CheckedRows.number("1 234") == 1234)
+        #expect(CheckedRows.number("-3") == -3)
+        for wrong in ["", "12a", "NaN", "inf", "∞", "1,2,3.4.5", "--1", "một"] { #expect(CheckedRows.number(wrong) == nil, "\(wrong)") }
+    }
+}

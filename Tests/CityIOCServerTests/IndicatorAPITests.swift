@@ -244,3 +244,84 @@ import Testing
         #expect(abs(tenths.reduce(0, +) - 10.5) < 1e-9)
     }
 }
+
+/// An agency's clerk sends figures in the form and by CSV, checked before anything is written.
+@Suite struct IndicatorEntryTests {
+    static func seed(_ services: AppServices) async throws {
+        try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+        try await services.indicators.saveIndicator(IndicatorAPITests.smartSchools, context: system)
+    }
+
+    @Test(arguments: TestEngine.all)
+    func theFormShowsOnlyTheAgencysIndicatorsAndSavesTheDueValue(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await Self.seed(services)
+            var clerk = Browser(client)
+            _ = try await clerk.signIn("canbo.xaydung")
+            let form = try await clerk.get("/indicators/entry")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("name=\"value.nuoc-sach\""))
+            #expect(!form.text.contains("value.truong-thong-minh"))  // another agency's
+
+            // A word where a number goes: refused, marked, nothing written.
+            let wrong = try await clerk.post("/indicators/entry", form: ["value.nuoc-sach": "chín mươi"])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.text.contains("không phải là số"))
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)
+
+            let saved = try await clerk.post("/indicators/entry", form: ["value.nuoc-sach": "96,5", "note.nuoc-sach": "ước tính"])
+            #expect(saved.status == .seeOther)
+            let stored = try await services.indicators.values(IndicatorValueQuery())
+            #expect(stored.map(\.value) == [96.5])
+            #expect(stored.first?.setBy == "canbo.xaydung")
+            #expect(stored.first?.note == "ước tính")
+            // The period due is the last whole month.
+            let today = try await services.calendar.workingCalendar().civilDay(of: Date())
+            #expect(stored.first?.period == Period(.month, containing: today).previous)
+            // Trying another agency's indicator by hand: refused as not theirs.
+            let forged = try await clerk.post("/indicators/entry", form: ["value.truong-thong-minh": "44"])
+            #expect(forged.status == .seeOther)
+            #expect(try await services.indicators.values(IndicatorValueQuery(indicators: ["truong-thong-minh"])).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aCSVIsCheckedShownAndWrittenOnlyWhenConfirmed(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await Self.seed(services)
+            var clerk = Browser(client)
+            _ = try await clerk.signIn("canbo.xaydung")
+            let template = try await clerk.get("/indicators/entry/template.csv")
+            #expect(template.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(template.text.contains("chi_tieu,dia_ban,ky,gia_tri,don_vi,ghi_chu"))
+            #expect(template.text.contains("nuoc-sach,22,"))
+            _ = try await clerk.get("/indicators/entry")  // the form, and its CSRF token
+
+            let csv = "chi_tieu;dia_ban;ky;gia_tri\nnuoc-sach;22;2026-09;95,1\nnuoc-sach;06685;2026-09;96\nnuoc-sach;00000;2026-09;1\nnuoc-sach;22;Q3;1\n"
+            let file = [(field: "file", name: "so-lieu.csv", data: Data(csv.utf8))]
+            let checked = try await clerk.post("/indicators/import", form: ["step": "check", "mode": "all-or-nothing"], files: file)
+            #expect(checked.status == .unprocessableContent)
+            #expect(checked.text.contains("Dòng 4: không có địa bàn mã “00000”"))
+            #expect(checked.text.contains("Dòng 5: kỳ “Q3” không đúng"))
+            #expect(!checked.text.contains("name=\"step\" value=\"commit\""))  // all or nothing: no way to write it
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)
+
+            let partly = try await clerk.post("/indicators/import", form: ["step": "check", "mode": "valid-only"], files: file)
+            #expect(partly.text.contains("name=\"step\" value=\"commit\""))
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)  // checking writes nothing
+            let committed = try await clerk.post("/indicators/import", form: ["step": "commit", "mode": "valid-only", "csv": csv])
+            #expect(committed.status == .seeOther)
+            #expect(try await services.indicators.values(IndicatorValueQuery()).map(\.value).sorted() == [95.1, 96])
+
+            // A wrong column is named before any row is read.
+            let badHeader = try await clerk.post(
+                "/indicators/import", form: ["step": "check"], files: [(field: "file", name: "x.csv", data: Data("chi_tieu,dia_ban,ky,so_tien\n".utf8))])
+            #expect(badHeader.status == .unprocessableContent)
+            #expect(badHeader.text.contains("Cột không nhận ra: so_tien"))
+            // A leader may not send values at all.
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+            #expect(try await leader.get("/indicators/entry").status == .forbidden)
+        }
+    }
+}

@@ -42,6 +42,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AttachmentController(services: services).register(on: router)
     PublicPages(services: services).register(on: router)
     EntityPages(services: services).register(on: router)
+    IndicatorEntryPages(services: services).register(on: router)
     IndicatorPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)

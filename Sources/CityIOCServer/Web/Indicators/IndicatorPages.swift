@@ -28,6 +28,7 @@ struct IndicatorPages {
         }
         let body: HTML = """
             <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
+            \(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<p><a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a></p>") : "")
             \(Self.areaPicker(board, chrome, action: "/indicators"))
             \(Self.legend(chrome))
             <div class="sectors">\(panels)</div>
