@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Indicators at scale: the demo city plus INDICATORS×AREAS×MONTHS made-up monthly values
+# (default 300×100×60 = 1.8 million, `cityioc demo --indicator-values`, timed), then with wrk:
+# the leader's overview for the province and for a ward, a sector page and an indicator's own
+# page, against the `/health` baseline of the same run; and a set of 10,000 values sent through
+# `POST /api/v1/indicator-values` (checked, then written in one transaction), timed with curl.
+#
+#   swift build -c release --product cityioc
+#   bench/indicators.sh [BIN] [300x100x60] [seconds]   # SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set
+set -euo pipefail
+BIN="${1:-.build/release/cityioc}"
+SCALE="${2:-300x100x60}"
+SECONDS_PER_RUN="${3:-10}"
+PORT=18495
+CONNECTIONS="${CONNECTIONS:-4}"
+WORK=$(mktemp -d /tmp/cityioc-bench-indicators.XXXXXX)
+trap 'stop_server; rm -rf "$WORK"' EXIT
+pid=0
+
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+signin() {
+  local password jar="$WORK/jar-$1" csrf
+  password=$(awk -v u="$1" '$2 == u {print $3}' "$WORK/$engine.out")
+  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$password" \
+    --data-urlencode "_csrf=$csrf" "http://127.0.0.1:$PORT/login"
+  awk '$6 == "cityioc_session" {print "cityioc_session=" $7}' "$jar"
+}
+
+bench_engine() {
+  engine=$1
+  local data="$WORK/$engine" args=(--data "$WORK/$engine")
+  [ -n "${2:-}" ] && args=(--database "$2")
+  local started=$SECONDS
+  CITYIOC_LOG_LEVEL=warning "$BIN" demo "${args[@]}" --indicator-values "$SCALE" >"$WORK/seed.out"
+  echo "| $engine | seeding \`cityioc demo --indicator-values $SCALE\` ($(grep -o 'added [0-9]* indicator values' "$WORK/seed.out" | grep -o '[0-9]*') values) | $((SECONDS - started)) s |  |  |  |"
+  local admin
+  admin=$("$BIN" apikey create "${args[@]}" --role admin --name "bench admin" | grep -o 'cioc_[A-Za-z0-9_-]*' | head -1)
+  start_demo_in "$data" "$WORK/$engine" "${2:-}"
+  local leader url="http://127.0.0.1:$PORT"
+  leader=$(signin lanhdao)
+  wrk_row "$engine" "baseline: /health" -- "$url/health"
+  wrk_row "$engine" "overview /indicators (province, every sector)" -- -H "Cookie: $leader" "$url/indicators"
+  wrk_row "$engine" "overview /indicators?area=06685 (a ward)" -- -H "Cookie: $leader" "$url/indicators?area=06685"
+  wrk_row "$engine" "sector page /indicators/sector/economy" -- -H "Cookie: $leader" "$url/indicators/sector/economy"
+  wrk_row "$engine" "indicator page /indicators/bench-0001 (36 months, every ward)" -- -H "Cookie: $leader" "$url/indicators/bench-0001"
+  # 10,000 values for one month: new, then the same again corrected.
+  python3 - "$WORK/values.json" 1 <<'PY'
+import json, sys
+rows = [{"indicator": f"bench-{1 + n // 100:04d}", "area": "22" if n % 100 == 0 else f"T{n % 100:04d}", "period": "2099-01", "value": n % 97 + 0.5}
+        for n in range(10000)]
+json.dump({"values": rows}, open(sys.argv[1], "w"))
+PY
+  local posted
+  posted=$(curl -s -o "$WORK/sent.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    --data-binary @"$WORK/values.json" "$url/api/v1/indicator-values")
+  echo "| $engine | POST /api/v1/indicator-values, 10,000 rows ($(python3 -c "import json; d=json.load(open('$WORK/sent.json')); print(d.get('created'), 'created,', len(d.get('rejected', d.get('rows', []))), 'refused')")) | ${posted} s |  |  |  |"
+  stop_server
+}
+
+echo "| engine | what | requests/s | p50 | p99 | non-2xx |"
+echo "| --- | --- | --- | --- | --- | --- |"
+on_both_engines bench_engine
