@@ -201,7 +201,21 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Spread the made-up reports over this many months up to now.")
     var months: Int = 12
 
+    @Option(help: "Also add made-up indicators for benchmarks: INDICATORSxAREASxMONTHS (e.g. 300x100x60) monthly values.")
+    var indicatorValues: String?
+
+    /// `300x100x60` read as (indicators, areas, months).
+    var indicatorScale: (Int, Int, Int)? {
+        guard let indicatorValues else { return nil }
+        let parts = indicatorValues.lowercased().split(separator: "x").compactMap { Int($0) }
+        return parts.count == 3 ? (parts[0], parts[1], parts[2]) : nil
+    }
+
     func validate() throws {
+        if indicatorValues != nil {
+            guard let (indicators, areas, months) = indicatorScale, (1...5000).contains(indicators), (1...2000).contains(areas), (1...240).contains(months)
+            else { throw ValidationError("--indicator-values must look like 300x100x60 (at most 5000 indicators, 2000 areas, 240 months)") }
+        }
         guard (0...10_000_000).contains(reports) else { throw ValidationError("--reports must be from 0 to 10000000") }
         guard (1...120).contains(months) else { throw ValidationError("--months must be from 1 to 120") }
     }
@@ -212,7 +226,7 @@ struct Demo: AsyncParsableCommand {
             try AppServices(
                 database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(), attachmentsFolder: storage.attachmentsFolder(nil))
         }
-        let (reports, months) = (self.reports, self.months)
+        let (reports, months, indicatorScale) = (self.reports, self.months, self.indicatorScale)
         let credentials = try await runtime.withDatabase {
             _ = try await runtime.prepareOrExit()
             let demo = DemoCity(services: services)
@@ -225,6 +239,11 @@ struct Demo: AsyncParsableCommand {
                 try await services.statistics.compactReportStatistics()
                 if let postgres = runtime.database as? PostgresDatabase { try await postgres.analyzeReports() }
                 Output.line("added \(reports) past reports in \(Int(Date().timeIntervalSince(started))) s")
+            }
+            if let (indicators, areas, months) = indicatorScale {
+                let started = Date()
+                let written = try await demo.loadIndicatorScale(indicators: indicators, areas: areas, months: months)
+                Output.line("added \(written) indicator values in \(Int(Date().timeIntervalSince(started))) s")
             }
             return credentials
         }

@@ -156,3 +156,54 @@ struct DemoIndicators {
         return (value * scale).rounded() / scale
     }
 }
+
+extension DemoCity {
+    /// For benchmarks: `indicators` made-up monthly indicators (`bench-0001`…, over the sectors)
+    /// with a value for each of `areas` areas (the province, its wards, then made-up areas
+    /// `T0001`… under the province) in each of the last `months` months. Returns the values written.
+    public func loadIndicatorScale(indicators count: Int, areas: Int, months: Int, now: Date = Date()) async throws -> Int {
+        let context = ChangeContext(principal: .system("demo"), now: now)
+        let known = try await organisation.areas(AreaQuery(includeInactive: true))
+        guard let province = known.first(where: { $0.level == .province }) else { throw StoreError.notFound }
+        var codes = [province.code] + known.filter { $0.parentCode == province.code }.map(\.code).sorted()
+        var extra = 0
+        while codes.count < areas {
+            extra += 1
+            let code = Area.Code("T\(extra.zeroPadded(4))")
+            try await organisation.saveArea(
+                Area(code: code, name: "Khu thử nghiệm \(extra)", level: .ward, parentCode: province.code), context: context)
+            codes.append(code)
+        }
+        codes = Array(codes.prefix(areas))
+        let sectors = Indicator.Sector.allCases
+        var made: [Indicator] = []
+        for number in 1...count {
+            let indicator = Indicator(
+                code: Indicator.Code("bench-\(number.zeroPadded(4))"), name: "Chỉ tiêu thử nghiệm \(number)", nameEn: "Benchmark indicator \(number)",
+                sector: sectors[number % sectors.count], unit: number % 3 == 0 ? "%" : "đơn vị", frequency: .month,
+                direction: number % 4 == 0 ? .lowerIsBetter : .higherIsBetter, agency: "so-tai-chinh", source: "benchmark", decimals: 1)
+            try await indicators.saveIndicator(indicator, context: context)
+            made.append(indicator)
+        }
+        let today = try await calendar.workingCalendar().civilDay(of: now)
+        let periods = Period(.month, containing: today).previous.trailing(months)
+        var random = ReportHistory.Random(state: 37)
+        var batch: [IndicatorValueDraft] = []
+        var written = 0
+        for indicator in made {
+            for area in codes {
+                var level = 50 + Double.random(in: 0..<50, using: &random)
+                for period in periods {
+                    level *= 1 + Double.random(in: -0.04..<0.05, using: &random)
+                    batch.append(IndicatorValueDraft(indicator: indicator.code, area: area, period: period, value: DemoIndicators.round(level, 1)))
+                }
+                if batch.count >= 50_000 {
+                    written += try await indicators.setValues(batch, context: context).created
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !batch.isEmpty { written += try await indicators.setValues(batch, context: context).created }
+        return written
+    }
+}
