@@ -325,3 +325,23 @@ import Testing
         }
     }
 }
+
+@Suite struct NumberFormatTests {
+    @Test func decimalsAreWrittenInEachLanguagesWay() {
+        let vi = Format(language: .vi)
+        let en = Format(language: .en)
+        #expect(vi.decimal(1234567.891, places: 2) == "1.234.567,89")
+        #expect(en.decimal(1234567.891, places: 2) == "1,234,567.89")
+        #expect(vi.decimal(96.5, places: 1) == "96,5")
+        #expect(vi.decimal(0.05, places: 1) == "0,1")
+        #expect(vi.decimal(-3.25, places: 1) == "-3,3")
+        #expect(vi.decimal(-0.01, places: 1) == "0,0")
+        #expect(vi.decimal(7, places: 0) == "7")
+        #expect(vi.decimal(0.007, places: 3) == "0,007")
+        #expect(vi.decimal(nil) == "—")
+        #expect(Charts.oneDecimal(12.34) == "12.3")
+        #expect(Charts.oneDecimal(-0.04) == "0.0")
+        #expect(Charts.oneDecimal(-0.26) == "-0.3")
+        #expect(Charts.oneDecimal(-12.26) == "-12.3")
+    }
+}

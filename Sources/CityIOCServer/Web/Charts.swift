@@ -10,6 +10,16 @@ enum Charts {
         var part: Int
     }
 
+    /// `12.3` for an SVG coordinate, written directly: `String(format:)` parses its format on
+    /// every call, and a dashboard of 300 sparklines writes some 8,000 of them.
+    static func oneDecimal(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let tenths = Int((value * 10).rounded())
+        let whole = tenths / 10
+        let rest = abs(tenths % 10)
+        return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(rest)"
+    }
+
     /// A round number at or above `value` for the top of an axis: 1, 2 or 5 times a power of ten.
     static func niceCeiling(_ value: Int) -> Int {
         guard value > 0 else { return 1 }
@@ -30,7 +40,7 @@ enum Charts {
         let slot = bars.isEmpty ? plotWidth : plotWidth / Double(bars.count)
         let barWidth = max(1, slot * 0.8)
         func y(_ value: Int) -> Double { top + plotHeight * (1 - Double(value) / Double(maximum)) }
-        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        func number(_ value: Double) -> String { Charts.oneDecimal(value) }
         var parts: [HTML] = []
         for tick in 0...4 {
             let value = maximum * tick / 4
@@ -67,7 +77,7 @@ extension Charts {
         }
         let span = high - low == 0 ? 1 : high - low
         let step = values.count > 1 ? (width - 4) / Double(values.count - 1) : 0
-        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        func number(_ value: Double) -> String { Charts.oneDecimal(value) }
         var points: [String] = []
         var last: (Double, Double)?
         for (index, value) in values.enumerated() {
@@ -99,7 +109,7 @@ extension Charts {
         let step = points.count > 1 ? plotWidth / Double(points.count - 1) : 0
         func x(_ index: Int) -> Double { left + step * Double(index) }
         func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - floor) / (ceiling - floor)) }
-        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        func number(_ value: Double) -> String { Charts.oneDecimal(value) }
         var parts: [HTML] = []
         for tick in 0...4 {
             let value = floor + (ceiling - floor) * Double(tick) / 4

@@ -42,6 +42,17 @@ struct Format: Sendable {
 
     func decimal(_ value: Double?, places: Int = 2) -> String {
         guard let value else { return "—" }
+        // Small places of ordinary numbers directly (dashboards write hundreds per page).
+        if (0...6).contains(places), value.isFinite, abs(value) < 1e12 {
+            var scale = 1
+            for _ in 0..<places { scale *= 10 }
+            let scaled = Int((abs(value) * Double(scale)).rounded())
+            let whole = integer(scaled / scale)
+            let sign = value < 0 && scaled != 0 ? "-" : ""
+            guard places > 0 else { return sign + whole }
+            let fraction = String(scaled % scale)
+            return sign + whole + (language == .vi ? "," : ".") + String(repeating: "0", count: places - fraction.count) + fraction
+        }
         let text = String(format: "%.\(places)f", value)
         let parts = text.split(separator: ".")
         let whole = integer(Int(parts[0]) ?? 0)
