@@ -37,26 +37,32 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     }
 
     /// Reads any of the four forms; nil for anything else (`2026-13`, `2026-Q5`, `2026-02-30`).
+    /// On the bytes: a dashboard reads thousands of stored periods per page.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        guard let yearText = parts.first, yearText.count == 4, yearText.allSatisfy(\.isASCII), let year = Int(yearText),
-            (1900...9999).contains(year)
-        else { return nil }
-        func number(_ text: String, _ range: ClosedRange<Int>) -> Int? {
-            guard text.count == 2, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), range.contains(value) else { return nil }
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
             return value
         }
-        switch parts.count {
-        case 1:
+        guard bytes.count >= 4, let year = digits(0..<4), (1900...9999).contains(year) else { return nil }
+        let dash = UInt8(ascii: "-")
+        switch bytes.count {
+        case 4:
             self.init(.year, containing: CivilDay(year, 1, 1))
-        case 2 where parts[1].uppercased().hasPrefix("Q"):
-            guard parts[1].count == 2, let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) else { return nil }
+        case 7 where bytes[4] == dash && (bytes[5] == UInt8(ascii: "Q") || bytes[5] == UInt8(ascii: "q")):
+            guard let quarter = digits(6..<7), (1...4).contains(quarter) else { return nil }
             self.init(.quarter, containing: CivilDay(year, quarter * 3 - 2, 1))
-        case 2:
-            guard let month = number(parts[1], 1...12) else { return nil }
+        case 7 where bytes[4] == dash:
+            guard let month = digits(5..<7), (1...12).contains(month) else { return nil }
             self.init(.month, containing: CivilDay(year, month, 1))
-        case 3:
-            guard let month = number(parts[1], 1...12), let day = number(parts[2], 1...31), day <= YearMonth(year, month).lastDay.day
+        case 10 where bytes[4] == dash && bytes[7] == dash:
+            guard let month = digits(5..<7), (1...12).contains(month), let day = digits(8..<10), day >= 1,
+                day <= YearMonth(year, month).lastDay.day
             else { return nil }
             self.init(.day, containing: CivilDay(year, month, day))
         default:
