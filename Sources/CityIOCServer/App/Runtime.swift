@@ -19,7 +19,11 @@ public struct Runtime: Sendable {
             let folder = (path as NSString).deletingLastPathComponent
             try prepareFolder(folder.isEmpty ? "." : folder)
             do {
-                return Runtime(location: location, database: try SQLiteDatabase(path: path), logger: logger)
+                // CITYIOC_SQLITE_CACHE_MB: pages each connection keeps (docs/operations.md).
+                let cache = ProcessInfo.processInfo.environment["CITYIOC_SQLITE_CACHE_MB"].flatMap { Int($0) }.map { min(max($0, 1), 1024) }
+                return Runtime(
+                    location: location, database: try SQLiteDatabase(path: path, cacheMegabytes: cache ?? SQLiteDatabase.defaultCacheMegabytes),
+                    logger: logger)
             } catch let error as StoreError {
                 throw ConfigurationError(describe(error, location: location))
             }

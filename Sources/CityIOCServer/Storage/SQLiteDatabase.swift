@@ -14,18 +14,21 @@ public final class SQLiteDatabase: SQLDatabase {
     let metrics: DatabaseMetrics
     let committer: GroupCommit
 
-    public init(path: String, readers: Int = 8) throws {
+    /// SQLite's own default is 2 MB.
+    public static let defaultCacheMegabytes = 16
+
+    public init(path: String, readers: Int = 8, cacheMegabytes: Int = defaultCacheMegabytes) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = readers
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // 16 MB of pages per connection (SQLite's default is 2 MB): a week of a million
-            // reports' list reads some thousand scattered pages, and re-reading them from the
-            // kernel's cache on every request was an eighth of the profile. At most 16 MB × the
-            // readers and the writer, filled only as pages are read.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            // Pages kept per connection: a week of a million reports' list reads some thousand
+            // scattered pages, and re-reading them from the kernel's cache on every request was
+            // an eighth of its profile with SQLite's 2 MB. At most this × (readers + writer),
+            // filled only as pages are read.
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheMegabytes * 1024)")
         }
         self.path = path
         self.metrics = DatabaseMetrics(engine: .sqlite, poolSize: readers + 1)
