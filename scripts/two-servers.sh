@@ -75,5 +75,21 @@ for _ in $(seq 1 20); do
 done
 check "a rename on A reaches B's cache within a second" "$seen" "yes"
 
+# A screen connected to B (server-sent events) hears of a value sent to A within a second.
+curl -s -o /dev/null -X PUT "http://127.0.0.1:$A/api/v1/indicators/nuoc-sach" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  -d '{"code":"nuoc-sach","name":"Tỷ lệ dân số dùng nước sạch","nameEn":"Clean water","sector":"environment","unit":"%","frequency":"month","direction":"higher","method":"entered","source":"","decimals":1,"active":true}'
+(timeout 5 curl -s -N -H "Authorization: Bearer $KEY" "http://127.0.0.1:$B/events?kinds=indicator_value" >"$WORK/events.txt" &)
+sleep 1
+sent=$(date +%s.%N)
+curl -s -o /dev/null -X POST "http://127.0.0.1:$A/api/v1/indicator-values" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  -d '{"values":[{"indicator":"nuoc-sach","area":"22","period":"2026-10","value":96.5}]}'
+heard=no
+for _ in $(seq 1 40); do
+  if grep -q '"id":"nuoc-sach"' "$WORK/events.txt" 2>/dev/null; then heard=yes; break; fi
+  sleep 0.025
+done
+took=$(python3 -c "import time; print(round(time.time() - $sent, 2))")
+check "a value sent to A reaches a screen on B within a second ($took s)" "$heard" "yes"
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -345,3 +345,68 @@ import Testing
         #expect(Charts.oneDecimal(-12.26) == "-12.3")
     }
 }
+
+/// The wall: made by an admin, shown without signing in by its token, gone when revoked.
+@Suite struct WallTests {
+    @Test func aWallShowsDashboardsOnly() throws {
+        #expect(Wall.isWallPage("/indicators"))
+        #expect(Wall.isWallPage("/indicators?area=06685"))
+        #expect(Wall.isWallPage("/indicators/sector/tourism"))
+        for page in ["/desk", "/indicators/entry", "/indicators/sector/nope", "/admin/users", "indicators", "/indicators?area=<x>", "//evil.example/indicators"] {
+            #expect(!Wall.isWallPage(page), "\(page)")
+        }
+        let screens = Wall.screens(from: "/indicators\n/indicators/sector/economy, /indicators/sector/health\n\n", seconds: 20)
+        #expect(screens == [Wall.Screen(pages: ["/indicators"], seconds: 20), Wall.Screen(pages: ["/indicators/sector/economy", "/indicators/sector/health"], seconds: 20)])
+        var wall = Wall(id: "w", name: "Tường", screens: screens, createdAt: Date())
+        #expect(throws: Never.self) { try wall.validate() }
+        wall.screens[0].seconds = 5
+        #expect(throws: ValidationError(field: "seconds", reason: .outOfRange)) { try wall.validate() }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func anAdminMakesAWallItsScreensNeedNoSignInAndRevokingEndsThem(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+            _ = try await services.indicators.setValues(
+                [IndicatorValueDraft(indicator: "nuoc-sach", area: "22", period: Period("2026-10")!, value: 96.5)], context: system)
+            var admin = Browser(client)
+            _ = try await admin.signIn("admin")
+            _ = try await admin.get("/admin/walls")
+            let bad = try await admin.post("/admin/walls", form: ["name": "Tường", "screens": "/desk", "seconds": "30"])
+            #expect(bad.status == .unprocessableContent)
+            let made = try await admin.post(
+                "/admin/walls", form: ["name": "Phòng điều hành", "screens": "/indicators\n/indicators/sector/environment, /indicators", "seconds": "20"])
+            #expect(made.status == .created)
+            let token = try #require(made.text.firstMatch(of: /\/wall\/([A-Za-z0-9_-]{20,})\/1/)?.1).description
+
+            // A screen: no session, the figures, dark, rotating to its next page, listening live.
+            let anonymous = Browser(client)
+            var screen = anonymous
+            let first = try await screen.get("/wall/\(token)/1")
+            #expect(first.status == .ok)
+            #expect(first.text.contains("class=\"wall\""))
+            #expect(first.text.contains("96,5"))
+            #expect(first.text.contains("wall=\(token)"))
+            let second = try await screen.get("/wall/\(token)/2")
+            #expect(second.text.contains("data-wall-next=\"/wall/\(token)/2?page=1\""))
+            #expect(second.text.contains("data-wall-seconds=\"20\""))
+            #expect(try await screen.get("/wall/\(token)/2?page=1").text.contains("data-wall-next=\"/wall/\(token)/2?page=0\""))
+            #expect(try await screen.get("/wall/\(token)/3").status == .notFound)
+            #expect(try await screen.get("/wall/wrong-token/1").status == .notFound)
+            #expect(try await screen.get("/wall/\(token)").text.contains("/wall/\(token)/2"))
+            // Its events: indicator kinds only.
+            #expect(try await screen.get("/events?kinds=report&wall=\(token)").status == .badRequest)
+            #expect(try await screen.get("/events?kinds=indicator_value&wall=nope").status == .notFound)
+            // Nobody else may make one.
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+            #expect(try await leader.get("/admin/walls").status == .forbidden)
+
+            let wall = try #require(try await services.walls.walls().first)
+            _ = try await admin.get("/admin/walls")
+            #expect(try await admin.post("/admin/walls/\(wall.id.rawValue)/revoke", form: [:]).status == .seeOther)
+            #expect(try await screen.get("/wall/\(token)/1").status == .notFound)
+            #expect(try await services.audit.auditEntries(AuditFilter(entityType: "wall")).map(\.action).sorted() == ["wall.create", "wall.revoke"])
+        }
+    }
+}

@@ -23,6 +23,10 @@ public struct AppServices: Sendable {
     public let contextDocuments: any ContextDocumentStore
     /// The indicator catalogue, values and targets.
     public let indicators: any IndicatorStore
+    /// What changed, as every server process sees it (live pages).
+    let changes: ChangeFeed
+    /// The operations room's walls.
+    public let walls: any WallStore
     /// The @contexts the NGSI-LD API resolves: the core context, stored ones, remote ones.
     let contexts: ContextLibrary
     /// `serve --open-ngsi-ld`: the NGSI-LD API without a key (a closed network, conformance runs).
@@ -62,6 +66,8 @@ public struct AppServices: Sendable {
         self.entities = store
         self.contextDocuments = store
         self.indicators = store
+        self.changes = ChangeFeed(database: database)
+        self.walls = store
         self.hasher = hasher
         self.sessions = sessions
         self.assets = try Assets()

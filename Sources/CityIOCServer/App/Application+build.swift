@@ -44,6 +44,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     EntityPages(services: services).register(on: router)
     IndicatorEntryPages(services: services).register(on: router)
     IndicatorPages(services: services).register(on: router)
+    LiveEvents(services: services).register(on: router)
+    WallPages(services: services).register(on: router)
     ServicePages(services: services).register(on: router)
     OrganisationAPI(services: services).register(on: router)
     CatalogueAPI(services: services).register(on: router)

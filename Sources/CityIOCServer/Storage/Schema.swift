@@ -6,7 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
         attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
-        indicators,
+        indicators, walls,
     ]
 
     static let organisation = Migration(
@@ -436,5 +436,20 @@ public enum Schema {
                 indicator TEXT NOT NULL REFERENCES indicators(code), area_code TEXT NOT NULL REFERENCES areas(code),
                 period TEXT NOT NULL, target DOUBLE PRECISION NOT NULL, set_by TEXT NOT NULL, set_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (indicator, area_code, period));
+            """)
+
+    /// The operations room's walls: their screens (pages in turn) and the hash of the token in
+    /// their URLs.
+    static let walls = Migration(
+        version: 20, name: "walls",
+        sqlite: """
+            CREATE TABLE walls (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, screens TEXT NOT NULL,
+                created_at TEXT NOT NULL, created_by TEXT NOT NULL, revoked_at TEXT);
+            """,
+        postgres: """
+            CREATE TABLE walls (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, screens TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL, created_by TEXT NOT NULL, revoked_at TIMESTAMPTZ);
             """)
 }

@@ -18,6 +18,22 @@ struct IndicatorPages {
         let chrome = services.chrome(context, "/indicators")
         let board = try await IndicatorBoard.load(services, area: try await area(request))
         let language = chrome.language
+        let body: HTML = """
+            <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
+            \(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<p><a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a></p>") : "")
+            \(Self.areaPicker(board, chrome, action: "/indicators"))
+            \(Self.legend(chrome))
+            <div class="sectors" data-live="\(Self.liveEvents)">\(Self.panels(board, chrome))</div>
+            """
+        return Layout(chrome: chrome, title: Text(vi: "Chỉ tiêu", en: "Indicators")(language), flash: nil, body: body).render()
+    }
+
+    /// What a live indicator page listens to.
+    static let liveEvents = "/events?kinds=indicator_value,indicator_target,indicator"
+
+    /// Every sector's panel: its indicators' latest values, standing and trail.
+    static func panels(_ board: IndicatorBoard, _ chrome: Chrome) -> HTML {
+        let language = chrome.language
         let panels: [HTML] = Indicator.Sector.allCases.compactMap { sector in
             let rows = board.summaries.filter { $0.indicator.sector == sector }
             guard !rows.isEmpty else { return nil }
@@ -26,22 +42,30 @@ struct IndicatorPages {
                 <ul class="kpis">\(rows.map { Self.row($0, chrome) })</ul></section>
                 """
         }
-        let body: HTML = """
-            <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
-            \(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<p><a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a></p>") : "")
-            \(Self.areaPicker(board, chrome, action: "/indicators"))
-            \(Self.legend(chrome))
-            <div class="sectors">\(panels)</div>
-            """
-        return Layout(chrome: chrome, title: Text(vi: "Chỉ tiêu", en: "Indicators")(language), flash: nil, body: body).render()
+        return HTML.join(panels)
     }
 
     @Sendable func sector(_ request: Request, context: AppRequestContext) async throws -> HTML {
         guard let sector = Indicator.Sector(rawValue: try context.parameters.require("sector")) else { throw StoreError.notFound }
         let chrome = services.chrome(context, "/indicators")
         let language = chrome.language
-        let f = chrome.format
         let board = try await IndicatorBoard.load(services, area: try await area(request), sector: sector)
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        let body: HTML = """
+            <p><a href="/indicators\(board.areaQuery)">← \(t("Tất cả lĩnh vực", "All sectors"))</a></p>
+            <h1>\(sector.name(language)) · \(board.area.name)</h1>
+            \(Self.areaPicker(board, chrome, action: "/indicators/sector/\(sector.rawValue)"))
+            \(Self.legend(chrome))
+            \(Self.sectorTable(board, chrome, live: Self.liveEvents))
+            """
+        return Layout(chrome: chrome, title: sector.name(language), flash: nil, body: body).render()
+    }
+
+    /// A sector's indicators as a table: value, target, previous, change, a year before, trend.
+    static func sectorTable(_ board: IndicatorBoard, _ chrome: Chrome, live: String) -> HTML {
+        let language = chrome.language
+        let f = chrome.format
+        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
         let rows: [HTML] = board.summaries.map { summary in
             let indicator = summary.indicator
             let standing = summary.standing
@@ -53,17 +77,11 @@ struct IndicatorPages {
                 <td class="num">\(shown(standing?.lastYear))</td><td>\(Charts.sparkline(summary.trail.map(\.value), label: indicator.name(language), width: 160))</td></tr>
                 """
         }
-        let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
-        let body: HTML = """
-            <p><a href="/indicators\(board.areaQuery)">← \(t("Tất cả lĩnh vực", "All sectors"))</a></p>
-            <h1>\(sector.name(language)) · \(board.area.name)</h1>
-            \(Self.areaPicker(board, chrome, action: "/indicators/sector/\(sector.rawValue)"))
-            \(Self.legend(chrome))
+        return """
             <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Chỉ tiêu", "Indicator"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Đơn vị", "Unit"))</th><th>\(t("Kỳ", "Period"))</th>
             <th class="num">\(t("Kế hoạch", "Target"))</th><th class="num">\(t("Kỳ trước", "Previous"))</th><th class="num">\(t("Thay đổi", "Change"))</th><th class="num">\(t("Cùng kỳ năm trước", "A year before"))</th><th>\(t("Xu hướng", "Trend"))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
+            <tbody data-live="\(live)">\(rows)</tbody></table></div>
             """
-        return Layout(chrome: chrome, title: sector.name(language), flash: nil, body: body).render()
     }
 
     @Sendable func indicator(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -125,8 +143,12 @@ struct IndicatorPages {
 
     /// `?area=` when it names a known area, else the province.
     func area(_ request: Request) async throws -> Area {
+        try await area(code: request.uri.queryParameters["area"].map(String.init))
+    }
+
+    func area(code: String?) async throws -> Area {
         let areas = try await services.organisation.areas(AreaQuery(includeInactive: true))
-        if let code = request.uri.queryParameters["area"].map(String.init), let area = areas.first(where: { $0.code.rawValue == code }) {
+        if let code, let area = areas.first(where: { $0.code.rawValue == code }) {
             return area
         }
         guard let province = areas.first(where: { $0.level == .province }) ?? areas.first else { throw StoreError.notFound }
