@@ -37,5 +37,9 @@ done
 python3 scripts/browser.py "$BASE" canbo.honggai "$(password canbo.honggai)" "$SHOTS" 390x844 / /agency /admin/agencies /desk /stats /report || status=1
 # A citizen without an account: the form, and the answered reports with their map.
 python3 scripts/browser.py "$BASE" "" "" "$SHOTS" 390x844 /report "/report?service_code=o-ga" /published "/published?days=365" || status=1
+# A wall screen: made on /admin/walls, opened without signing in, a value sent through the API
+# reaching it live.
+WALL_KEY=$("$BIN" apikey create --role admin --name "browser check" --data "$WORK/data" 2>/dev/null)
+python3 scripts/wall-check.py "$BASE" "$(password admin)" "$WALL_KEY" "$SHOTS/wall-1920.png" || status=1
 echo "screenshots in $SHOTS"
 exit $status

@@ -88,7 +88,8 @@ struct DemoIndicators {
             let last = Period(indicator.frequency, containing: today).previous
             let periods = last.trailing(Self.depth(indicator.frequency))
             let perYear = Double(periodsPerYear(indicator.frequency))
-            let isRate = indicator.unit == "%"
+            // A share cannot pass 100 %; an index in per cent (CPI, IIP: 103.4) can.
+            let isRate = indicator.unit == "%" && shape.start <= 100
             // Each ward's part of a count, and its lead or lag on a rate.
             let shares = wards.map { _ in 0.5 + Double.random(in: 0..<1, using: &random) }
             let totalShare = shares.reduce(0, +)

@@ -23,10 +23,16 @@ enum DefaultIndicators {
         guard try await store.indicators(includeInactive: true).isEmpty else { return 0 }
         let agencies = Set(try await organisation.agencies(AgencyQuery(includeInactive: true)).map(\.id))
         let shipped = try load()
+        var installed = 0
         for var indicator in shipped {
             if let owner = indicator.agency, !agencies.contains(owner) { indicator.agency = nil }
-            try await store.saveIndicator(indicator, context: context)
+            do {
+                try await store.saveIndicator(indicator, context: context)
+                installed += 1
+            } catch StoreError.duplicate {
+                // Another `cityioc serve` starting on the same database installed it first.
+            }
         }
-        return shipped.count
+        return installed
     }
 }
