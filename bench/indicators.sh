@@ -20,14 +20,6 @@ pid=0
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-signin() {
-  local password jar="$WORK/jar-$1" csrf
-  password=$(awk -v u="$1" '$2 == u {print $3}' "$WORK/$engine.out")
-  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$password" \
-    --data-urlencode "_csrf=$csrf" "http://127.0.0.1:$PORT/login"
-  awk '$6 == "cityioc_session" {print "cityioc_session=" $7}' "$jar"
-}
 
 bench_engine() {
   engine=$1

@@ -55,3 +55,14 @@ on_both_engines() {
     psql "$CITYIOC_TEST_DATABASE_URL" -qc "DROP DATABASE $db" >/dev/null
   fi
 }
+
+# signin USER: prints the Cookie header value of a new session of the demo account USER, whose
+# password is in $WORK/$engine.out (what start_demo_in wrote). Needs $PORT, $WORK and $engine.
+signin() {
+  local password jar="$WORK/jar-$1" csrf
+  password=$(awk -v u="$1" '$2 == u {print $3}' "$WORK/$engine.out")
+  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$password" \
+    --data-urlencode "_csrf=$csrf" "http://127.0.0.1:$PORT/login"
+  awk '$6 == "cityioc_session" {print "cityioc_session=" $7}' "$jar"
+}

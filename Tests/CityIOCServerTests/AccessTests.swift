@@ -181,4 +181,14 @@ import Testing
         #expect(PrincipalMiddleware.bearerSecret("Bearer\u{0}cioc_abc") == nil)
         #expect(PrincipalMiddleware.bearerSecret("Bearer khóa") == "khóa")
     }
+
+    @Test func secretsInURLsAreNotLogged() {
+        #expect(LogfmtHandler.redacted("/follow/Zq9_token-1?new=1") == "/follow/***?new=1")
+        #expect(LogfmtHandler.redacted("/wall/abcDEF123/2?page=1") == "/wall/***/2?page=1")
+        #expect(LogfmtHandler.redacted("/open311/v2/tokens/5f2a.json") == "/open311/v2/tokens/***.json")
+        #expect(LogfmtHandler.redacted("/events?kinds=indicator_value&wall=abc") == "/events?kinds=indicator_value&wall=***")
+        #expect(LogfmtHandler.redacted("/open311/v2/requests.json?api_key=k&status=open") == "/open311/v2/requests.json?api_key=***&status=open")
+        #expect(LogfmtHandler.redacted("/admin/walls") == "/admin/walls")
+        #expect(LogfmtHandler.redacted("/desk?service=o-ga") == "/desk?service=o-ga")
+    }
 }

@@ -26,10 +26,36 @@ public struct LogfmtHandler: LogHandler {
         if let error = event.error { merged["error"] = "\(error)" }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             let name = key == "hb.request.id" ? "request_id" : key.utf8.contains(0x2E) ? key.replacingOccurrences(of: ".", with: "_") : key
-            line += " \(name)=\(Self.quote(value.description))"
+            let text = key == "hb.request.path" ? Self.redacted(value.description) : value.description
+            line += " \(name)=\(Self.quote(text))"
         }
         line += " logger=\(label)\n"
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// A request's path and query with the secrets some URLs carry replaced by `***`: a
+    /// citizen's follow-up token (`/follow/…`, Open311 `tokens/…`), a wall's token (`/wall/…`,
+    /// `wall=`), and keys or tokens sent in a query (`api_key=`, `token=`). Request lines are
+    /// logged, secrets never are.
+    static func redacted(_ uri: String) -> String {
+        guard uri.contains("/follow/") || uri.contains("/wall/") || uri.contains("/tokens/") || uri.contains("=") else { return uri }
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var segments = parts[0].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for index in segments.indices.dropLast() where ["follow", "wall", "tokens"].contains(segments[index]) {
+            let next = segments[index + 1]
+            // Open311's `tokens/{token}.json` keeps its format.
+            let dot = next.lastIndex(of: ".").map { String(next[$0...]) } ?? ""
+            if !next.isEmpty { segments[index + 1] = "***" + (segments[index] == "tokens" ? dot : "") }
+        }
+        var result = segments.joined(separator: "/")
+        if parts.count > 1 {
+            let query = parts[1].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+                let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                return ["wall", "api_key", "token"].contains(name.lowercased()) ? "\(name)=***" : String(pair)
+            }
+            result += "?" + query.joined(separator: "&")
+        }
+        return result
     }
 
     /// A value as it is when it holds only letters, digits and `-_./:` (any non-ASCII byte

@@ -69,6 +69,22 @@ struct Layout {
         NavItem(path: "/admin/outbox", text: Text(vi: "Thông báo", en: "Notifications"), permission: .readAudit),
     ]
 
+    /// The document's start up to `</head>`: the same for every page and every wall screen.
+    static func head(title: String, language: Language, assets: Assets, extra: HTML = "") -> HTML {
+        """
+        <!doctype html>
+        <html lang="\(language.rawValue)">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title) · CityIOC</title>
+        <link rel="icon" href="\(assets.url("logo.svg"))" type="image/svg+xml">
+        <link rel="stylesheet" href="\(assets.url("app.css"))">
+        <script src="\(assets.url("app.js"))" defer></script>\(extra)
+        </head>
+        """
+    }
+
     func render() -> HTML {
         let language = chrome.language
         let staff = chrome.principal.isAuthenticated && chrome.principal.role != .public
@@ -110,16 +126,7 @@ struct Layout {
             who = switcher
         }
         return """
-            <!doctype html>
-            <html lang="\(language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) · CityIOC</title>
-            <link rel="icon" href="\(chrome.assets.url("logo.svg"))" type="image/svg+xml">
-            <link rel="stylesheet" href="\(chrome.assets.url("app.css"))">
-            <script src="\(chrome.assets.url("app.js"))" defer></script>
-            </head>
+            \(Self.head(title: title, language: language, assets: chrome.assets))
             <body>
             <a class="skip" href="#content">\(Text.skipToContent(language))</a>
             <header class="top">

@@ -157,16 +157,7 @@ struct WallLayout {
     func render() -> HTML {
         let rotation: HTML = next.map { HTML(raw: " data-wall-next=\"\(HTML.escape($0))\" data-wall-seconds=\"\(seconds)\"") } ?? ""
         return """
-            <!doctype html>
-            <html lang="\(language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex">
-            <title>\(title) · CityIOC</title>
-            <link rel="stylesheet" href="\(assets.url("app.css"))">
-            <script src="\(assets.url("app.js"))" defer></script>
-            </head>
+            \(Layout.head(title: title, language: language, assets: assets, extra: "\n<meta name=\"robots\" content=\"noindex\">"))
             <body class="wall"\(rotation)>
             <header class="wall-head"><span class="brand">CityIOC</span><h1>\(heading)</h1><time data-clock></time></header>
             <main>\(body)</main>
