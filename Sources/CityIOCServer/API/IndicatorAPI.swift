@@ -104,11 +104,7 @@ struct IndicatorAPI {
         return JSONBody(
             SentValues(
                 created: summary.created, corrected: summary.corrected, unchanged: summary.unchanged,
-                rejected: checked.rejected.map { row in
-                    SentValues.Refused(
-                        row: row.number, field: row.field, reason: row.reason.rawValue, given: row.given,
-                        message: row.message(context.language, indicator: row.indicator.flatMap { catalogue[$0] }))
-                }))
+                rejected: checked.rejected.map { ProblemDetails.RowProblem($0, context.language, catalogue: catalogue) }))
     }
 
     @Sendable func putTargets(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<IndicatorTarget>> {
@@ -180,18 +176,10 @@ struct ValueSet: Decodable, Sendable {
 }
 
 struct SentValues: Encodable, Sendable {
-    struct Refused: Encodable, Sendable {
-        var row: Int
-        var field: String
-        var reason: String
-        var given: String
-        var message: String
-    }
-
     var created: Int
     var corrected: Int
     var unchanged: Int
-    var rejected: [Refused]
+    var rejected: [ProblemDetails.RowProblem]
 }
 
 struct TargetRow: Decodable, Sendable {

@@ -146,11 +146,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if let validation = outcome.validation {
                 problem.errors = [.init(field: validation.field, reason: validation.reason.rawValue)]
             }
-            problem.rows = outcome.rows?.map { row in
-                ProblemDetails.RowProblem(
-                    row: row.number, field: row.field, reason: row.reason.rawValue, given: row.given,
-                    message: row.message(language, indicator: row.indicator.flatMap { outcome.rowIndicators[$0] }))
-            }
+            problem.rows = outcome.rows?.map { ProblemDetails.RowProblem($0, language, catalogue: outcome.rowIndicators) }
             return problem.response(headers: outcome.headers)
         }
         if outcome.status == .unauthorized, request.method == .get {

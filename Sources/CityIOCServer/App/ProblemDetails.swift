@@ -20,6 +20,7 @@ struct ProblemDetails: Codable, Sendable {
         var reason: String
     }
 
+    /// A refused row as the API tells it (in a 422 problem, and in a `valid-only` answer).
     struct RowProblem: Codable, Sendable {
         var row: Int
         var field: String
@@ -27,6 +28,14 @@ struct ProblemDetails: Codable, Sendable {
         var given: String
         /// The reason in the caller's language.
         var message: String
+
+        init(_ refused: RejectedRow, _ language: Language, catalogue: [Indicator.Code: Indicator]) {
+            row = refused.number
+            field = refused.field
+            reason = refused.reason.rawValue
+            given = refused.given
+            message = refused.message(language, indicator: refused.indicator.flatMap { catalogue[$0] })
+        }
     }
 
     init(status: HTTPResponse.Status, slug: String, detail: String, instance: String?, requestID: String?) {
