@@ -153,6 +153,9 @@ struct Serve: AsyncParsableCommand {
                 if try await services.reports.reports(ReportQuery(limit: 1)).isEmpty {
                     try await city.loadHistory(count: 3000, months: 12)
                 }
+                // The indicators computed from those reports, without waiting for the job's first minute.
+                try await services.statistics.compactReportStatistics()
+                try await services.computeReportIndicators()
                 Output.line(DemoCity.describe(credentials, url: url))
             }
             logger.info("CityIOC \(CityIOCVersion.current) serving on \(url)")

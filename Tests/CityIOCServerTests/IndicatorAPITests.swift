@@ -410,3 +410,39 @@ import Testing
         }
     }
 }
+
+/// Indicators CityIOC computes from its own citizen reports.
+@Suite struct ReportIndicatorTests {
+    @Test(arguments: TestEngine.all)
+    func reportsReceivedOnTimeAndRatingsArePerMonthAndWardAndRecomputedOnlyWhenChanged(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            let city = DemoCity(services: services)
+            _ = try await city.load(hasher: testHasher)
+            let now = Date()
+            try await city.loadHistory(count: 300, months: 2, now: now)
+            try await services.statistics.compactReportStatistics()
+            let written = try await services.computeReportIndicators()
+            #expect(written > 0)
+            let received = try await services.indicators.values(IndicatorValueQuery(indicators: ["phan-anh-tiep-nhan"]))
+            let province = received.filter { $0.area == "22" }
+            #expect(province.map(\.value).reduce(0, +) == 300)
+            // The wards' counts add up to the province's, month by month.
+            for month in Set(province.map(\.period)) {
+                let wards = received.filter { $0.area != "22" && $0.period == month }.map(\.value).reduce(0, +)
+                #expect(wards == province.first { $0.period == month }?.value)
+            }
+            let rates = try await services.indicators.values(IndicatorValueQuery(indicators: ["phan-anh-dung-han"], areas: ["22"]))
+            #expect(!rates.isEmpty && rates.allSatisfy { (0...100).contains($0.value) })
+            #expect(try await services.indicators.indicator("phan-anh-hai-long")?.method == .computed)
+            // Nothing new: nothing written, nothing audited.
+            let audited = try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value", limit: 1000)).count
+            #expect(try await services.computeReportIndicators() == 0)
+            #expect(try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value", limit: 1000)).count == audited)
+            // Nobody enters a computed indicator's values.
+            let rows = [IndicatorRow(number: 1, indicator: "phan-anh-tiep-nhan", area: "22", period: province[0].period.description, value: "1")]
+            let catalogue = Dictionary(uniqueKeysWithValues: try await services.indicators.indicators(includeInactive: true).map { ($0.code, $0) })
+            let admin = Principal(kind: .user, id: "a", name: "admin", role: .admin, agencyID: nil)
+            #expect(CheckedRows(rows, catalogue: catalogue, areas: ["22"], writer: admin).rejected.map(\.reason) == [.computed])
+        }
+    }
+}

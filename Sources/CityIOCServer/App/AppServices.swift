@@ -84,6 +84,10 @@ public struct AppServices: Sendable {
         try await DefaultIndicators.installIfEmpty(indicators, organisation: organisation, context: ChangeContext(principal: .system("catalogue")))
     }
 
+    /// The indicators computed from citizen reports, brought up to date; how many values changed.
+    @discardableResult
+    public func computeReportIndicators() async throws -> Int { try await ReportIndicators.compute(self) }
+
     /// The image library making small copies of photos, nil when the system has none.
     public var thumbnailLibrary: String? { files.thumbnailer.libraryName }
 
