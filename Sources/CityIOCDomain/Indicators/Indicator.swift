@@ -98,6 +98,13 @@ public struct Indicator: Sendable, Equatable, Codable {
 
     public func name(_ language: Language) -> String { language == .en && !nameEn.isEmpty ? nameEn : name }
 
+    /// A figure rounded to the indicator's `decimals`, as it is stored and shown.
+    public func rounded(_ value: Double) -> Double {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        return (value * scale).rounded() / scale
+    }
+
     public func validate() throws(ValidationError) {
         let code = self.code.rawValue
         guard (2...64).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "-_.".contains($0)) })

@@ -100,7 +100,7 @@ struct DemoIndicators {
                 let seasonal = 1 + shape.season * sin((month - 3) / 12 * 2 * .pi)
                 var value = shape.start * pow(1 + shape.growth, years) * seasonal * (1 + shape.noise * (Double.random(in: 0..<1, using: &random) * 2 - 1))
                 if isRate { value = min(value, 99.9) }
-                let rounded = { (number: Double) in Self.round(number, indicator.decimals) }
+                let rounded = indicator.rounded
                 if shape.perWard && !wards.isEmpty {
                     if isRate {
                         for (place, ward) in wards.enumerated() {
@@ -152,10 +152,6 @@ struct DemoIndicators {
         return parts.map { Double($0) / scale }
     }
 
-    static func round(_ value: Double, _ decimals: Int) -> Double {
-        let scale = pow(10, Double(decimals))
-        return (value * scale).rounded() / scale
-    }
 }
 
 extension DemoCity {
@@ -196,7 +192,7 @@ extension DemoCity {
                 var level = 50 + Double.random(in: 0..<50, using: &random)
                 for period in periods {
                     level *= 1 + Double.random(in: -0.04..<0.05, using: &random)
-                    batch.append(IndicatorValueDraft(indicator: indicator.code, area: area, period: period, value: DemoIndicators.round(level, 1)))
+                    batch.append(IndicatorValueDraft(indicator: indicator.code, area: area, period: period, value: indicator.rounded(level)))
                 }
                 if batch.count >= 50_000 {
                     written += try await indicators.setValues(batch, context: context).created

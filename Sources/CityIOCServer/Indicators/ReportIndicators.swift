@@ -44,10 +44,10 @@ enum ReportIndicators {
             for (area, tally) in tallies where tally.total > 0 {
                 drafts.append(IndicatorValueDraft(indicator: received.code, area: area, period: period, value: Double(tally.total)))
                 if let rate = tally.onTimeRate {
-                    drafts.append(IndicatorValueDraft(indicator: onTime.code, area: area, period: period, value: DemoIndicators.round(rate * 100, 1)))
+                    drafts.append(IndicatorValueDraft(indicator: onTime.code, area: area, period: period, value: onTime.rounded(rate * 100)))
                 }
                 if let stars = tally.averageStars {
-                    drafts.append(IndicatorValueDraft(indicator: satisfaction.code, area: area, period: period, value: DemoIndicators.round(stars, 2)))
+                    drafts.append(IndicatorValueDraft(indicator: satisfaction.code, area: area, period: period, value: satisfaction.rounded(stars)))
                 }
             }
         }
