@@ -36,7 +36,9 @@ public struct Wall: Sendable, Equatable, Codable {
     /// A wall shows dashboards only: the indicator overview (`/indicators`, `?area=` a ward) and a
     /// sector's page. Never a page with people's details or a form.
     public static func isWallPage(_ path: String) -> Bool {
-        let (route, query) = path.split(separator: "?", maxSplits: 1).map(String.init).splitFirst
+        let halves = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let route = halves.first.map(String.init) ?? ""
+        let query = halves.count > 1 ? String(halves[1]) : ""
         guard query.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "=&-_".contains($0)) }) else { return false }
         let parts = route.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
@@ -66,9 +68,4 @@ public struct Wall: Sendable, Equatable, Codable {
             return pages.isEmpty ? nil : Screen(pages: pages, seconds: seconds)
         }
     }
-}
-
-extension Array where Element == String {
-    /// `["a", "b"]` → ("a", "b"); `["a"]` → ("a", "").
-    fileprivate var splitFirst: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
 }

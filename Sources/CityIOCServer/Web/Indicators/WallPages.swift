@@ -1,6 +1,7 @@
 import CityIOCDomain
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// The wall: admins make a wall (its screens, each a page or a rotation of pages) and get one
 /// URL per screen with the wall's token; a screen opens its URL once and then runs by itself —
@@ -108,8 +109,10 @@ struct WallPages {
         let path = screen.pages[max(0, place)]
         let chrome = services.chrome(context, "/wall")
         let pages = IndicatorPages(services: services)
-        let (route, query) = Self.split(path)
-        let area = try await pages.area(code: query["area"])
+        // The page's own address, read as a request's would be.
+        let page = URI(path)
+        let route = page.path
+        let area = try await pages.area(code: page.queryParameters["area"].map(String.init))
         let live = IndicatorPages.liveEvents + "&wall=" + token
         let heading: String
         let body: HTML
@@ -129,18 +132,6 @@ struct WallPages {
         ).render()
     }
 
-    /// `/indicators?area=06685` → ("/indicators", ["area": "06685"]).
-    static func split(_ path: String) -> (String, [String: String]) {
-        let parts = path.split(separator: "?", maxSplits: 1)
-        var query: [String: String] = [:]
-        if parts.count > 1 {
-            for pair in parts[1].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 { query[String(kv[0])] = String(kv[1]) }
-            }
-        }
-        return (parts.first.map(String.init) ?? path, query)
-    }
 }
 
 /// A wall screen's frame: dark, large, nothing to click; the clock, the page's heading, and the
