@@ -3,7 +3,8 @@
 # (default 300×100×60 = 1.8 million, `cityioc demo --indicator-values`, timed), then with wrk:
 # the leader's overview for the province and for a ward, a sector page and an indicator's own
 # page, against the `/health` baseline of the same run; and a set of 10,000 values sent through
-# `POST /api/v1/indicator-values` (checked, then written in one transaction), timed with curl.
+# `POST /api/v1/indicator-values` (checked, then written in one transaction), timed with curl, as
+# JSON and as an .xlsx workbook laid out as Excel writes one (bench/make-xlsx.py).
 #
 #   swift build -c release --product cityioc
 #   bench/indicators.sh [BIN] [300x100x60] [seconds]   # SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set
@@ -51,6 +52,11 @@ PY
   posted=$(curl -s -o "$WORK/sent.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     --data-binary @"$WORK/values.json" "$url/api/v1/indicator-values")
   echo "| $engine | POST /api/v1/indicator-values, $(python3 -c "import json; print(len(json.load(open('$WORK/values.json'))['values']))") rows ($(python3 -c "import json; d=json.load(open('$WORK/sent.json')); print(d.get('created'), 'created,', len(d.get('rejected', d.get('rows', []))), 'refused')")) | ${posted} s |  |  |  |"
+  python3 "$(dirname "$0")/make-xlsx.py" "$WORK/values.xlsx" "$WORK/areas.json" 2099-02 10000
+  posted=$(curl -s -o "$WORK/sent.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $admin" \
+    -H 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' \
+    --data-binary @"$WORK/values.xlsx" "$url/api/v1/indicator-values")
+  echo "| $engine | POST /api/v1/indicator-values, an .xlsx of 10,000 rows, $(($(stat -c %s "$WORK/values.xlsx") / 1024)) KB ($(python3 -c "import json; d=json.load(open('$WORK/sent.json')); print(d.get('created'), 'created,', len(d.get('rejected', d.get('rows', []))), 'refused')")) | ${posted} s |  |  |  |"
   stop_server
 }
 

@@ -236,6 +236,71 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func everyTableDownloadsAsCSVAndExcelAndTheMonthlyReportShowsThePeriodsEndedByItsMonth(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+            try await services.indicators.saveIndicator(IndicatorAPITests.smartSchools, context: system)
+            let drafts =
+                [("2026-08", 94.0), ("2026-09", 95.0), ("2026-10", 96.5)].map {
+                    IndicatorValueDraft(indicator: "nuoc-sach", area: "22", period: Period($0.0)!, value: $0.1)
+                } + [
+                    IndicatorValueDraft(indicator: "nuoc-sach", area: "06685", period: Period("2026-10")!, value: 91.25),
+                    IndicatorValueDraft(indicator: "truong-thong-minh", area: "22", period: Period("2025")!, value: 44),
+                ]
+            _ = try await services.indicators.setValues(drafts, context: system)
+            try await services.indicators.setTargets(
+                [IndicatorTarget(indicator: "nuoc-sach", area: "22", period: Period("2026-09")!, target: 100)], context: system)
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+
+            // the overview as a workbook: a row per indicator, numbers as numbers
+            let overview = try await leader.get("/indicators?format=xlsx")
+            #expect(overview.status == .ok)
+            #expect(overview.headers[.contentDisposition] == "attachment; filename=\"cityioc-chi-tieu-22.xlsx\"")
+            let sheet = try XLSXReader.table(Data(buffer: overview.body))
+            #expect(sheet.header.prefix(6) == ["ma_chi_tieu", "chi_tieu", "linh_vuc", "dia_ban", "ky", "gia_tri"])
+            let water = try #require(sheet.rows.first { $0.fields.first == "nuoc-sach" })
+            #expect(water.fields[4...5] == ["2026-10", "96.5"])
+            #expect(water.fields[8] == "95")  // the period before
+            #expect((try await leader.get("/indicators")).text.contains("format=xlsx"))
+
+            // a sector page as CSV, in English when asked
+            let sector = try await leader.get("/indicators/sector/environment?format=csv", headers: [.acceptLanguage: "en"])
+            #expect(sector.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(sector.text.hasPrefix("\u{FEFF}code,indicator,sector,area,period,value"))
+            #expect(sector.text.contains("nuoc-sach,Households on clean water,Environment"))
+            #expect(!sector.text.contains("truong-thong-minh"))
+
+            // an indicator's history, newest first, and its wards
+            let history = try await leader.get("/indicators/nuoc-sach?format=csv")
+            let lines = history.text.split(separator: "\r\n").map(String.init)
+            #expect(lines.count == 4)
+            #expect(lines[1].hasPrefix("2026-10,"))
+            #expect(lines[2].hasPrefix("2026-09,") && lines[2].contains(",95,%,100,"))
+            let wards = try await leader.get("/indicators/nuoc-sach?format=csv&table=areas")
+            #expect(wards.text.contains("06685,Phường Hồng Gai,2026-10,91.3,%") || wards.text.contains("06685,Phường Hồng Gai,2026-10,91.2,%"))
+            #expect(try await leader.get("/indicators?format=pdf").status == .unprocessableContent)
+
+            // the report for September: September's value against its target, and the last
+            // whole year (2025) for the yearly indicator; October's value is not in it
+            let september = try await leader.get("/indicators/report?month=2026-09")
+            #expect(september.status == .ok)
+            #expect(september.text.contains("Tháng 9/2026"))
+            #expect(september.text.contains("<td class=\"num strong\">95,0</td>"))
+            #expect(september.text.contains("95,0 %"))  // of the target 100
+            #expect(!september.text.contains("96,5"))
+            #expect(september.text.contains("<td class=\"num strong\">44</td>"))
+            #expect(september.text.contains("data-print"))
+            let printed = try await leader.get("/indicators/report?month=2026-09&format=xlsx")
+            let report = try XLSXReader.table(Data(buffer: printed.body))
+            #expect(report.rows.first { $0.fields.first == "nuoc-sach" }?.fields[4...5] == ["2026-09", "95"])
+            #expect(try await leader.get("/indicators/report?month=2026-13").status == .unprocessableContent)
+            var citizen = Browser(client)
+            #expect(try await citizen.get("/indicators/report").status == .seeOther)
+        }
+    }
+
     @Test func demoCountsOfWardsAddUpToTheProvince() {
         let parts = DemoIndicators.apportion(26, shares: [0.2, 0.3, 0.1, 0.4], decimals: 0)
         #expect(parts.reduce(0, +) == 26)
@@ -322,6 +387,70 @@ import Testing
             var leader = Browser(client)
             _ = try await leader.signIn("lanhdao")
             #expect(try await leader.get("/indicators/entry").status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func anExcelWorkbookIsCheckedAndWrittenLikeACSVThroughThePageAndTheAPI(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await Self.seed(services)
+            // the template as a workbook: the header the import reads and a row per indicator due
+            var clerk = Browser(client)
+            _ = try await clerk.signIn("canbo.xaydung")
+            let template = try await clerk.get("/indicators/entry/template.xlsx")
+            #expect(template.headers[.contentType] == Spreadsheet.Format.xlsx.contentType)
+            #expect(template.headers[.contentDisposition] == "attachment; filename=\"cityioc-chi-tieu.xlsx\"")
+            let blank = try XLSXReader.table(Data(buffer: template.body))
+            #expect(blank.header == ["chi_tieu", "dia_ban", "ky", "gia_tri", "don_vi", "ghi_chu"])
+            #expect(blank.rows.map { $0.fields.prefix(2) } == [["nuoc-sach", "22"]])
+
+            // through the API, all or nothing: the workbook's row 5 has a day for a monthly indicator
+            let key = try await AccessTests.key(services, role: .agencyStaff, agency: "so-xay-dung")
+            var headers = bearer(key)
+            headers[.contentType] = Spreadsheet.Format.xlsx.contentType
+            let refused = try await client.execute(
+                uri: "/api/v1/indicator-values", method: .post, headers: headers, body: ByteBuffer(bytes: XLSXTests.openpyxl))
+            #expect(refused.status == .unprocessableContent)
+            let rows = try refused.json()["rows"] as? [[String: Any]]
+            #expect(rows?.map { $0["row"] as? Int } == [5])
+            #expect(rows?.first?["field"] as? String == "period")
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)
+
+            // through the page: checked and shown, then the valid rows written on confirmation
+            _ = try await clerk.get("/indicators/entry")
+            let file = [(field: "file", name: "so-lieu.xlsx", data: XLSXTests.openpyxl)]
+            let checked = try await clerk.post("/indicators/import", form: ["step": "check", "mode": "valid-only"], files: file)
+            #expect(checked.status == .unprocessableContent)
+            #expect(checked.text.contains("Dòng 5: kỳ “2026-11-05” không đúng"))
+            #expect(checked.text.contains("name=\"xlsx\""))
+            #expect(try await services.indicators.values(IndicatorValueQuery()).isEmpty)
+            let committed = try await clerk.post(
+                "/indicators/import", form: ["step": "commit", "mode": "valid-only", "xlsx": XLSXTests.openpyxl.base64EncodedString()])
+            #expect(committed.status == .seeOther)
+            let values = try await services.indicators.values(IndicatorValueQuery())
+            #expect(values.map(\.value).sorted() == [96.5, 1234])
+            #expect(values.first { $0.value == 96.5 }?.note == "Sơ bộ & chưa thẩm định")
+
+            // the same workbook again through the API, valid rows only: nothing new, row 5 listed
+            let again = try await client.execute(
+                uri: "/api/v1/indicator-values?mode=valid-only", method: .post, headers: headers, body: ByteBuffer(bytes: XLSXTests.openpyxl))
+            #expect(again.status == .ok)
+            #expect(try again.json()["unchanged"] as? Int == 2)
+
+            // an old .xls, and a ZIP that is no workbook, are refused with their reasons
+            let old = try await clerk.post(
+                "/indicators/import", form: ["step": "check"], files: [(field: "file", name: "a.xls", data: Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]))])
+            #expect(old.status == .unprocessableContent)
+            #expect(old.text.contains("Excel 97–2003"))
+            let broken = try await clerk.post(
+                "/indicators/import", form: ["step": "check"], files: [(field: "file", name: "b.xlsx", data: Data([0x50, 0x4B, 0x03, 0x04, 1, 2, 3]))])
+            #expect(broken.status == .unprocessableContent)
+            #expect(broken.text.contains("không phải bảng tính Excel"))
+            headers[.contentType] = "text/csv"
+            let csv = try await client.execute(
+                uri: "/api/v1/indicator-values?mode=sometimes", method: .post, headers: headers, body: ByteBuffer(string: "chi_tieu,dia_ban,ky,gia_tri\n"))
+            #expect(csv.status == .unprocessableContent)
+            #expect(csv.text.contains("mode"))
         }
     }
 }

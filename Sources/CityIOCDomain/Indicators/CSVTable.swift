@@ -3,7 +3,8 @@ import Foundation
 /// A CSV file as RFC 4180 writes it (quoted fields, doubled quotes, line breaks inside quotes,
 /// CRLF or LF), with a comma or — as Excel writes it where the decimal mark is a comma, in
 /// Vietnam — a semicolon between fields: the delimiter is whichever of the two the first line
-/// has more of. A byte-order mark is dropped.
+/// has more of. A byte-order mark is dropped. A spreadsheet's sheet is read into the same shape
+/// (`init(header:rows:)`), its row numbers as the lines.
 public struct CSVTable: Sendable, Equatable {
     public var header: [String]
     /// The rows after the header, each with its line number in the file (the header is line 1).
@@ -17,6 +18,11 @@ public struct CSVTable: Sendable, Equatable {
         case empty
         /// A quote opened and never closed.
         case unterminatedQuote(line: Int)
+    }
+
+    public init(header: [String], rows: [(line: Int, fields: [String])]) {
+        self.header = header
+        self.rows = rows
     }
 
     public init(_ text: String) throws(Problem) {

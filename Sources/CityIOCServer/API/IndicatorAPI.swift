@@ -73,23 +73,18 @@ struct IndicatorAPI {
         return JSONBody(Page(try await services.indicators.history(indicator.code, area: Area.Code(area), period: period)))
     }
 
-    /// A set of values, for any indicators the caller may write. All or nothing by default: one
-    /// refused row refuses the set (422, every refused row listed). `"mode": "valid-only"`
-    /// writes the rows that pass and lists the others.
+    /// A set of values, for any indicators the caller may write: JSON (`values`, `mode`), or a
+    /// sheet as an import reads it — `text/csv` or an .xlsx workbook, with `?mode=` — its rows
+    /// numbered by their lines. All or nothing by default: one refused row refuses the set (422,
+    /// every refused row listed). `valid-only` writes the rows that pass and lists the others.
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> JSONBody<SentValues> {
-        let body = try await request.decodeJSON(ValueSet.self, context: context)
-        guard body.values.count <= 100_000 else {
+        let (rows, validOnly) = try await incoming(request, context: context)
+        guard rows.count <= 100_000 else {
             throw ClientError(.contentTooLarge, Text(vi: "Tối đa 100.000 dòng một lần.", en: "At most 100,000 rows at a time."))
         }
         let catalogue = Dictionary(uniqueKeysWithValues: try await services.indicators.indicators(includeInactive: false).map { ($0.code, $0) })
         let areas = Set(try await services.organisation.areas(AreaQuery(includeInactive: true)).map(\.code))
-        let rows = body.values.enumerated().map { place, row in
-            IndicatorRow(
-                number: place + 1, indicator: row.indicator, area: row.area, period: row.period, value: row.value.text, unit: row.unit,
-                note: row.note)
-        }
         let checked = CheckedRows(rows, catalogue: catalogue, areas: areas, writer: context.principal)
-        let validOnly = body.mode == .validOnly
         if !checked.rejected.isEmpty && !validOnly {
             var error = ClientError(
                 .unprocessableContent,
@@ -105,6 +100,37 @@ struct IndicatorAPI {
             SentValues(
                 created: summary.created, corrected: summary.corrected, unchanged: summary.unchanged,
                 rejected: checked.rejected.map { ProblemDetails.RowProblem($0, context.language, catalogue: catalogue) }))
+    }
+
+    /// The rows a request sends, and whether only the valid ones are to be written.
+    func incoming(_ request: Request, context: AppRequestContext) async throws -> (rows: [IndicatorRow], validOnly: Bool) {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let sheet = contentType.hasPrefix("text/csv") || contentType.hasPrefix(Spreadsheet.Format.xlsx.contentType)
+        guard sheet else {
+            let body = try await request.decodeJSON(ValueSet.self, context: context)
+            let rows = body.values.enumerated().map { place, row in
+                IndicatorRow(
+                    number: place + 1, indicator: row.indicator, area: row.area, period: row.period, value: row.value.text, unit: row.unit,
+                    note: row.note)
+            }
+            return (rows, body.mode == .validOnly)
+        }
+        let mode = request.uri.queryParameters["mode"].map(String.init)
+        guard mode == nil || mode == "all-or-nothing" || mode == "valid-only" else {
+            throw ValidationError(field: "mode", reason: .invalidValue)
+        }
+        var request = request
+        let data = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
+        let upload: IndicatorEntryPages.Upload = contentType.hasPrefix("text/csv") ? .csv(String(decoding: data, as: UTF8.self)) : .xlsx(data)
+        switch upload.table() {
+        case .failure(let problem):
+            throw ClientError(.unprocessableContent, problem.message)
+        case .success(let table):
+            if let problem = IndicatorRow.headerProblem(table.header, language: context.language) {
+                throw ClientError(.unprocessableContent, Text(vi: problem, en: problem))
+            }
+            return (IndicatorRow.rows(table), mode == "valid-only")
+        }
     }
 
     @Sendable func putTargets(_ request: Request, context: AppRequestContext) async throws -> JSONBody<Page<IndicatorTarget>> {

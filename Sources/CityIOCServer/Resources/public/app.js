@@ -82,3 +82,9 @@ document.addEventListener("change", function (event) {
   }
   setTimeout(function () { go(next || window.location.href); }, (next ? seconds : 300) * 1000);
 })();
+// A button that prints the page (the monthly report).
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

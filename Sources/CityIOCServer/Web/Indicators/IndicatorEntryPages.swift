@@ -13,7 +13,8 @@ struct IndicatorEntryPages {
         router.on(.get, "/indicators/entry", .permission(.enterIndicatorValues), use: form)
         router.on(.post, "/indicators/entry", .permission(.enterIndicatorValues), use: save)
         router.on(.get, "/indicators/entry/template.csv", .permission(.enterIndicatorValues), use: template)
-        router.on(.post, "/indicators/import", .permission(.enterIndicatorValues), use: importCSV)
+        router.on(.get, "/indicators/entry/template.xlsx", .permission(.enterIndicatorValues), use: template)
+        router.on(.post, "/indicators/import", .permission(.enterIndicatorValues), use: importFile)
     }
 
     /// The indicators this principal may send values of, with the period due and its value if sent.
@@ -75,42 +76,92 @@ struct IndicatorEntryPages {
         return CheckedRows(rows, catalogue: catalogue, areas: areas, writer: context.principal)
     }
 
-    /// A CSV to fill in: one row per indicator due, for the province, with the header the import reads.
+    /// A sheet to fill in, as CSV or .xlsx: one row per indicator due, for the province, with the
+    /// header the import reads.
     @Sendable func template(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let format: Spreadsheet.Format = request.uri.path.hasSuffix(".xlsx") ? .xlsx : .csv
         let province = try await province()
-        var lines = ["chi_tieu,dia_ban,ky,gia_tri,don_vi,ghi_chu"]
+        var sheet = Spreadsheet(name: "Chỉ tiêu", header: ["chi_tieu", "dia_ban", "ky", "gia_tri", "don_vi", "ghi_chu"])
         for item in try await due(context) {
-            lines.append(
-                [item.indicator.code.rawValue, province.code.rawValue, item.period.description, "", item.indicator.unit, ""]
-                    .map(StatisticsPages.csvField).joined(separator: ","))
+            sheet.rows.append([
+                .text(item.indicator.code.rawValue), .text(province.code.rawValue), .text(item.period.description), .empty,
+                .text(item.indicator.unit), .empty,
+            ])
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"cityioc-chi-tieu.csv\""
-        // A byte-order mark, so that Excel opens the Vietnamese text as UTF-8.
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
+        return try sheet.response(format, filename: "cityioc-chi-tieu")
     }
 
-    /// The import's two steps: `check` reads the file and shows what would be written and what
-    /// not; `commit` (the file sent back from the check's form) writes it.
-    @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// An import's file as sent: a CSV's text, or a workbook's bytes.
+    enum Upload {
+        case csv(String)
+        case xlsx(Data)
+
+        /// Told apart by their content, not their names: a workbook is a ZIP archive.
+        init(_ data: Data) {
+            self = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? .xlsx(data) : .csv(String(decoding: data, as: UTF8.self))
+        }
+
+        /// The file's first bytes are those of an Excel 97–2003 workbook (an OLE compound file).
+        static func isOldExcel(_ data: Data) -> Bool { data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) }
+
+        /// The table in the file, or what is wrong with it in the clerk's language.
+        func table() -> Result<CSVTable, ImportProblem> {
+            switch self {
+            case .csv(let text):
+                do {
+                    return .success(try CSVTable(text))
+                } catch {
+                    switch error {
+                    case .empty:
+                        return .failure(ImportProblem(Text(vi: "Tệp không có dòng nào.", en: "The file has no rows.")))
+                    case .unterminatedQuote(let line):
+                        return .failure(ImportProblem(Text(vi: "Dòng \(line): dấu ngoặc kép không được đóng.", en: "Line \(line): a quote is never closed.")))
+                    }
+                }
+            case .xlsx(let data):
+                do {
+                    return .success(try XLSXReader.table(data))
+                } catch {
+                    return .failure(ImportProblem(error.message))
+                }
+            }
+        }
+    }
+
+    struct ImportProblem: Error {
+        var message: Text
+        init(_ message: Text) { self.message = message }
+    }
+
+    /// The import's two steps: `check` reads the file (CSV or .xlsx) and shows what would be
+    /// written and what not; `commit` (the file sent back from the check's form) writes it.
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await FormData(request: request, context: context)
         let language = context.language
-        let text: String? = form.files["file"]?.first.map { String(decoding: $0.data, as: UTF8.self) } ?? form["csv"]
         let validOnly = form["mode"] == "valid-only"
         func refuse(_ message: String) async throws -> Response {
             try await page(context, flash: Flash(kind: .error, message: message), entered: [:], rejected: [], check: nil).response(status: .unprocessableContent)
         }
-        guard let text, !text.isEmpty else {
-            return try await refuse(Text(vi: "Hãy chọn tệp CSV.", en: "Please choose a CSV file.")(language))
+        let upload: Upload
+        if let file = form.files["file"]?.first?.data, !file.isEmpty {
+            if Upload.isOldExcel(file) {
+                return try await refuse(
+                    Text(
+                        vi: "Tệp .xls (Excel 97–2003) chưa đọc được: hãy lưu lại thành .xlsx hoặc CSV.",
+                        en: "An .xls file (Excel 97–2003) cannot be read: save it as .xlsx or CSV.")(language))
+            }
+            upload = Upload(file)
+        } else if let text = form["csv"], !text.isEmpty {
+            upload = .csv(text)
+        } else if let encoded = form["xlsx"], let data = Data(base64Encoded: encoded), !data.isEmpty {
+            upload = .xlsx(data)
+        } else {
+            return try await refuse(Text(vi: "Hãy chọn tệp CSV hoặc Excel (.xlsx).", en: "Please choose a CSV or Excel (.xlsx) file.")(language))
         }
         let table: CSVTable
-        do {
-            table = try CSVTable(text)
-        } catch .empty {
-            return try await refuse(Text(vi: "Tệp không có dòng nào.", en: "The file has no rows.")(language))
-        } catch .unterminatedQuote(let line) {
-            return try await refuse(Text(vi: "Dòng \(line): dấu ngoặc kép không được đóng.", en: "Line \(line): a quote is never closed.")(language))
+        switch upload.table() {
+        case .success(let read): table = read
+        case .failure(let problem): return try await refuse(problem.message(language))
         }
         if let problem = IndicatorRow.headerProblem(table.header, language: language) { return try await refuse(problem) }
         guard table.rows.count <= 100_000 else {
@@ -121,15 +172,23 @@ struct IndicatorEntryPages {
             let summary = try await services.indicators.setValues(checked.accepted, context: context.changeContext)
             return .seeOther("/indicators/entry?saved=\(summary.created + summary.corrected)")
         }
-        let review = Review(csv: text, accepted: checked.accepted.count, rejected: checked.rejected, validOnly: validOnly)
+        let review = Review(upload: upload, accepted: checked.accepted.count, rejected: checked.rejected, validOnly: validOnly)
         return try await page(context, flash: nil, entered: [:], rejected: [], check: review).response(status: checked.rejected.isEmpty ? .ok : .unprocessableContent)
     }
 
     struct Review {
-        var csv: String
+        var upload: Upload
         var accepted: Int
         var rejected: [RejectedRow]
         var validOnly: Bool
+
+        /// The file, carried in the confirming form so that what is written is what was checked.
+        var carried: HTML {
+            switch upload {
+            case .csv(let text): "<textarea name=\"csv\" hidden>\(text)</textarea>"
+            case .xlsx(let data): "<textarea name=\"xlsx\" hidden>\(data.base64EncodedString())</textarea>"
+            }
+        }
     }
 
     func page(_ context: AppRequestContext, flash: Flash?, entered: [String: String], rejected: [RejectedRow], check: Review?) async throws -> HTML {
@@ -172,7 +231,7 @@ struct IndicatorEntryPages {
                 <p>\(t("Dòng hợp lệ", "Valid rows")): <strong>\(f.integer(check.accepted))</strong> · \(t("Dòng bị từ chối", "Rows refused")): <strong>\(f.integer(check.rejected.count))</strong></p>
                 \(refused.isEmpty ? "" : HTML(raw: "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th class=\"num\">\(HTML.escape(t("Dòng", "Line")))</th><th>\(HTML.escape(t("Cột", "Column")))</th><th>\(HTML.escape(t("Lý do", "Reason")))</th></tr></thead><tbody>\(HTML.join(refused).raw)</tbody></table></div>"))
                 \(canCommit ? HTML(raw: """
-                <form method="post" action="/indicators/import">\(chrome.csrfField.raw)<input type="hidden" name="step" value="commit"><input type="hidden" name="mode" value="\(check.validOnly ? "valid-only" : "all-or-nothing")"><textarea name="csv" hidden>\(HTML.escape(check.csv))</textarea>
+                <form method="post" action="/indicators/import">\(chrome.csrfField.raw)<input type="hidden" name="step" value="commit"><input type="hidden" name="mode" value="\(check.validOnly ? "valid-only" : "all-or-nothing")">\(check.carried.raw)
                 <button type="submit">\(HTML.escape(check.rejected.isEmpty ? t("Ghi \(check.accepted) dòng", "Write \(check.accepted) rows") : t("Chỉ ghi \(check.accepted) dòng hợp lệ", "Write the \(check.accepted) valid rows only")))</button></form>
                 """) : HTML(raw: "<p>\(HTML.escape(t("Không ghi gì: sửa tệp rồi gửi lại, hoặc chọn “chỉ ghi dòng hợp lệ”.", "Nothing written: correct the file and send it again, or choose “valid rows only”.")))</p>"))
                 </section>
@@ -183,12 +242,12 @@ struct IndicatorEntryPages {
             <h1>\(t("Cập nhật số liệu chỉ tiêu", "Send indicator values"))</h1>
             \(review)
             \(table)
-            <h2>\(t("Nhập từ tệp CSV", "Import a CSV file"))</h2>
+            <h2>\(t("Nhập từ tệp Excel hoặc CSV", "Import an Excel or CSV file"))</h2>
             <form class="stack panel" method="post" action="/indicators/import" enctype="multipart/form-data">\(chrome.csrfField)
             <input type="hidden" name="step" value="check">
-            <label>\(t("Tệp CSV (cột: chi_tieu, dia_ban, ky, gia_tri, don_vi, ghi_chu; dấu phẩy hoặc chấm phẩy)", "CSV file (columns: indicator, area, period, value, unit, note; comma or semicolon)"))<input type="file" name="file" accept=".csv,text/csv" required></label>
+            <label>\(t("Tệp .xlsx hoặc CSV (cột: chi_tieu, dia_ban, ky, gia_tri, don_vi, ghi_chu; trang tính đầu tiên; CSV dùng dấu phẩy hoặc chấm phẩy)", "An .xlsx or CSV file (columns: indicator, area, period, value, unit, note; the first sheet; CSV with commas or semicolons)"))<input type="file" name="file" accept=".xlsx,.csv,text/csv,\(Spreadsheet.Format.xlsx.contentType)" required></label>
             <label>\(t("Khi có dòng lỗi", "When some rows are wrong")) <select name="mode"><option value="all-or-nothing">\(t("không ghi gì", "write nothing"))</option><option value="valid-only">\(t("chỉ ghi dòng hợp lệ (sau khi xác nhận)", "write the valid rows (after confirming)"))</option></select></label>
-            <p><button type="submit">\(t("Kiểm tra tệp", "Check the file"))</button> <a href="/indicators/entry/template.csv">\(t("Tải mẫu CSV của cơ quan", "Download your agency's CSV template"))</a></p>
+            <p><button type="submit">\(t("Kiểm tra tệp", "Check the file"))</button> \(t("Mẫu của cơ quan", "Your agency's template")): <a href="/indicators/entry/template.xlsx" download>Excel (.xlsx)</a> · <a href="/indicators/entry/template.csv" download>CSV</a></p>
             </form>
             """
         return Layout(chrome: chrome, title: t("Cập nhật số liệu", "Send values"), flash: flash, body: body).render()

@@ -14,18 +14,23 @@ struct IndicatorPages {
         router.on(.get, "/indicators/:code", .permission(.viewIndicators), use: indicator)
     }
 
-    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chrome = services.chrome(context, "/indicators")
         let board = try await IndicatorBoard.load(services, area: try await area(request))
         let language = chrome.language
+        if let format = try Self.download(request) {
+            return try Self.sheet(board, language, name: Text(vi: "Chỉ tiêu", en: "Indicators")(language)).response(
+                format, filename: "cityioc-chi-tieu-\(board.area.code.rawValue)")
+        }
         let body: HTML = """
             <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
-            \(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<p><a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a></p>") : "")
+            <p>\(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a> ") : "")<a class="button secondary" href="/indicators/report\(board.areaQuery)">\(Text(vi: "Báo cáo tháng", en: "Monthly report")(language))</a></p>
             \(Self.areaPicker(board, chrome, action: "/indicators"))
             \(Self.legend(chrome))
             <div class="sectors" data-live="\(Self.liveEvents)">\(Self.panels(board, chrome))</div>
+            \(Self.downloads(request, chrome))
             """
-        return Layout(chrome: chrome, title: Text(vi: "Chỉ tiêu", en: "Indicators")(language), flash: nil, body: body).render()
+        return Layout(chrome: chrome, title: Text(vi: "Chỉ tiêu", en: "Indicators")(language), flash: nil, body: body).render().response(status: .ok)
     }
 
     /// What a live indicator page listens to.
@@ -45,20 +50,24 @@ struct IndicatorPages {
         return HTML.join(panels)
     }
 
-    @Sendable func sector(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    @Sendable func sector(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let sector = Indicator.Sector(rawValue: try context.parameters.require("sector")) else { throw StoreError.notFound }
         let chrome = services.chrome(context, "/indicators")
         let language = chrome.language
         let board = try await IndicatorBoard.load(services, area: try await area(request), sector: sector)
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
+        if let format = try Self.download(request) {
+            return try Self.sheet(board, language, name: sector.name(language)).response(format, filename: "cityioc-\(sector.rawValue)-\(board.area.code.rawValue)")
+        }
         let body: HTML = """
             <p><a href="/indicators\(board.areaQuery)">← \(t("Tất cả lĩnh vực", "All sectors"))</a></p>
             <h1>\(sector.name(language)) · \(board.area.name)</h1>
             \(Self.areaPicker(board, chrome, action: "/indicators/sector/\(sector.rawValue)"))
             \(Self.legend(chrome))
             \(Self.sectorTable(board, chrome, live: Self.liveEvents))
+            \(Self.downloads(request, chrome))
             """
-        return Layout(chrome: chrome, title: sector.name(language), flash: nil, body: body).render()
+        return Layout(chrome: chrome, title: sector.name(language), flash: nil, body: body).render().response(status: .ok)
     }
 
     /// A sector's indicators as a table: value, target, previous, change, a year before, trend.
@@ -84,7 +93,7 @@ struct IndicatorPages {
             """
     }
 
-    @Sendable func indicator(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    @Sendable func indicator(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let indicator = try await services.indicators.indicator(Indicator.Code(try context.parameters.require("code"))) else {
             throw StoreError.notFound
         }
@@ -108,6 +117,13 @@ struct IndicatorPages {
         }
         var wards = (latest ?? []).filter { $0.area != area.code && names[$0.area] != nil }
         wards.sort { indicator.direction == .lowerIsBetter ? $0.value < $1.value : $0.value > $1.value }
+        if let format = try Self.download(request) {
+            let sheet =
+                request.uri.queryParameters["table"] == "areas"
+                ? Self.areasSheet(indicator, period: latestPeriod, values: wards, names: names, language)
+                : Self.historySheet(indicator, area: area, values: here, targets: targets, language)
+            return try sheet.response(format, filename: "cityioc-\(indicator.code.rawValue)-\(area.code.rawValue)")
+        }
         let spread = (wards.map(\.value).min() ?? 0, wards.map(\.value).max() ?? 0)
         let wardRows: [HTML] = wards.map { value in
             let share = spread.1 == spread.0 ? 0.5 : (value.value - spread.0) / (spread.1 - spread.0)
@@ -134,11 +150,12 @@ struct IndicatorPages {
             <dt>\(t("Chiều tốt", "Good direction"))</dt><dd>\(Self.direction(indicator.direction, language))</dd>
             <dt>\(t("Cơ quan cập nhật", "Updated by"))</dt><dd>\(owner?.displayName(language) ?? t("chưa giao", "not assigned"))</dd>
             <dt>\(t("Nguồn", "Source"))</dt><dd>\(indicator.source)</dd></dl>
-            \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div>"))
+            \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div>\(Self.downloads(request, chrome, table: "areas").raw)"))
             <h2>\(t("Số liệu đã nhập", "Values sent"))</h2>
             <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Kỳ", "Period"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Người cập nhật", "Set by"))</th><th>\(t("Lúc", "At"))</th><th>\(t("Ghi chú", "Note"))</th></tr></thead><tbody>\(recent)</tbody></table></div>
+            \(Self.downloads(request, chrome))
             """
-        return Layout(chrome: chrome, title: indicator.name(language), flash: nil, body: body).render()
+        return Layout(chrome: chrome, title: indicator.name(language), flash: nil, body: body).render().response(status: .ok)
     }
 
     /// `?area=` when it names a known area, else the province.
@@ -228,16 +245,20 @@ struct IndicatorBoard {
     /// Reads only what the summaries show: per frequency, the periods of the trail and the
     /// same period a year before the latest (the area's whole history was read before, 18,000
     /// rows for 300 monthly indicators over five years).
-    static func load(_ services: AppServices, area: Area, sector: Indicator.Sector? = nil) async throws -> IndicatorBoard {
+    ///
+    /// `through` a month, only the periods that ended by the month's end are read: the month
+    /// itself, the quarter or year it closes, or the one before (a report for a past month).
+    static func load(_ services: AppServices, area: Area, sector: Indicator.Sector? = nil, through month: Period? = nil) async throws -> IndicatorBoard {
         let catalogue = try await services.indicators.indicators(includeInactive: false).filter { sector == nil || $0.sector == sector }
         let today = try await services.calendar.workingCalendar().civilDay(of: Date())
         var values: [IndicatorValue] = []
         for frequency in Period.Frequency.allCases {
             let codes = catalogue.filter { $0.frequency == frequency }.map(\.code)
             guard !codes.isEmpty else { continue }
-            let current = Period(frequency, containing: today)
-            let from = current.shifted(by: -(trailLength + yearSteps(frequency) + 1))
-            values += try await services.indicators.values(IndicatorValueQuery(indicators: codes, areas: [area.code], from: from))
+            let last = month.map { Period(frequency, containing: $0.next.start).previous } ?? Period(frequency, containing: today)
+            let from = last.shifted(by: -(trailLength + yearSteps(frequency) + 1))
+            values += try await services.indicators.values(
+                IndicatorValueQuery(indicators: codes, areas: [area.code], from: from, to: month == nil ? nil : last))
         }
         let targets = try await services.indicators.targets(IndicatorValueQuery(indicators: catalogue.map(\.code), areas: [area.code]))
         let valuesBy = Dictionary(grouping: values, by: \.indicator)

@@ -257,20 +257,12 @@ struct StatisticsPages {
                 ])
             }
         }
-        let text = "\u{FEFF}" + lines.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = "\u{FEFF}" + lines.map { $0.map(Spreadsheet.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"cityioc-reports-\(by)-\(period.from)-\(period.to).csv\""
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet does not run it.
-    static func csvField(_ value: String) -> String {
-        var value = value
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
-        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     // MARK: Page
