@@ -301,6 +301,39 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func theWardsAreMappedByTheirValuesAsCirclesUntilOutlinesAreLoaded(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+            for (code, name, longitude) in [("06688", "Phường Bãi Cháy", 107.0), ("06691", "Phường Hà Tu", 107.15)] {
+                try await services.organisation.saveArea(
+                    Area(code: Area.Code(code), name: name, level: .ward, parentCode: "22", latitude: 20.95, longitude: longitude), context: system)
+            }
+            let drafts = [("06685", 91.0), ("06688", 99.0)].map {
+                IndicatorValueDraft(indicator: "nuoc-sach", area: Area.Code($0.0), period: Period("2026-10")!, value: $0.1)
+            }
+            _ = try await services.indicators.setValues(drafts, context: system)
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+
+            // without outlines: a circle per ward, the lowest red and the highest green (higher is better)
+            let circles = try await leader.get("/indicators/nuoc-sach").text
+            #expect(circles.contains("<circle class=\"area heat-0\""))
+            #expect(circles.contains("<circle class=\"area heat-4\""))
+            #expect(circles.contains("<title>Phường Hồng Gai: 91,0 %</title>"))
+            #expect(circles.contains("class=\"area no-value\""))  // the wards without a value
+            #expect(circles.contains("href=\"/indicators/nuoc-sach?area=06685\""))
+            #expect(!circles.contains("<path class=\"area"))
+
+            // with an outline loaded for one ward: that ward is drawn as its shape
+            let square = Boundary(polygons: [[[[107.05, 20.94], [107.09, 20.94], [107.09, 20.97], [107.05, 20.97], [107.05, 20.94]]]])
+            try await services.boundaries.saveBoundaries([(Area.Code("06685"), square)], context: system)
+            let outlined = try await leader.get("/indicators/nuoc-sach").text
+            #expect(outlined.contains("<path class=\"area heat-0\" d=\"M"))
+            #expect(outlined.contains("<circle class=\"area heat-4\""))
+        }
+    }
+
     @Test func demoCountsOfWardsAddUpToTheProvince() {
         let parts = DemoIndicators.apportion(26, shares: [0.2, 0.3, 0.1, 0.4], decimals: 0)
         #expect(parts.reduce(0, +) == 26)

@@ -11,6 +11,8 @@ public protocol BoundaryStore: Sendable {
     func area(containingLatitude latitude: Double, longitude: Double) async throws -> Area.Code?
     /// The codes of the areas with an outline.
     func areasWithBoundaries() async throws -> Set<Area.Code>
+    /// Every outline, for the maps (kept in memory like the areas, and dropped on any change to them).
+    func boundaries() async throws -> [Area.Code: Boundary]
 }
 
 extension CityStore: BoundaryStore {
@@ -60,6 +62,18 @@ extension CityStore: BoundaryStore {
             if boundary.contains(latitude: latitude, longitude: longitude) { return Area.Code(try row.text("area_code")) }
         }
         return nil
+    }
+
+    public func boundaries() async throws -> [Area.Code: Boundary] {
+        try await cache.value(\.boundaries, database: database) {
+            let decoder = JSONDecoder()
+            var outlines: [Area.Code: Boundary] = [:]
+            for row in try await database.query(SQL("SELECT area_code, geometry FROM area_boundaries")) {
+                guard let boundary = try? decoder.decode(Boundary.self, from: Data(try row.text("geometry").utf8)) else { throw StoreError.corruptRow("geometry") }
+                outlines[Area.Code(try row.text("area_code"))] = boundary
+            }
+            return outlines
+        }
     }
 
     public func areasWithBoundaries() async throws -> Set<Area.Code> {

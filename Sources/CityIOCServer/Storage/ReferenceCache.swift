@@ -26,6 +26,7 @@ final class ReferenceCache: @unchecked Sendable {
         var areas: [Area]?
         var calendar: WorkingCalendar?
         var outlined: Bool?
+        var boundaries: [Area.Code: Boundary]?
         var keys: [String: ApiKey] = [:]
         /// NGSI-LD active contexts by the text of the request's `@context`.
         var contexts: [String: LDContext] = [:]

@@ -111,7 +111,12 @@ struct IndicatorPages {
         let points = summary.trail.map { (label: $0.period.description, value: $0.value, target: targetByPeriod[$0.period]) }
         let owner = try await indicator.agency.asyncMap { try await services.organisation.agency($0) } ?? nil
         // Every ward's value in the latest period, best first in the indicator's direction.
-        let latestPeriod = summary.latest?.period
+        // The area's latest period; when the area has none yet (only wards have sent), the
+        // latest any area has.
+        var latestPeriod = summary.latest?.period
+        if latestPeriod == nil {
+            latestPeriod = try await services.indicators.values(IndicatorValueQuery(indicators: [indicator.code])).map(\.period).max()
+        }
         let latest = try await latestPeriod.asyncMap {
             try await services.indicators.values(IndicatorValueQuery(indicators: [indicator.code], from: $0, to: $0))
         }
@@ -124,15 +129,13 @@ struct IndicatorPages {
                 : Self.historySheet(indicator, area: area, values: here, targets: targets, language)
             return try sheet.response(format, filename: "cityioc-\(indicator.code.rawValue)-\(area.code.rawValue)")
         }
-        let spread = (wards.map(\.value).min() ?? 0, wards.map(\.value).max() ?? 0)
+        let heat = Self.heat(wards.map(\.value), direction: indicator.direction)
         let wardRows: [HTML] = wards.map { value in
-            let share = spread.1 == spread.0 ? 0.5 : (value.value - spread.0) / (spread.1 - spread.0)
-            let good = indicator.direction == .lowerIsBetter ? 1 - share : share
-            let heat = Int((good * 4).rounded())
-            return """
-                <tr><td><a href="/indicators/\(indicator.code.rawValue)?area=\(value.area.rawValue)">\(names[value.area] ?? value.area.rawValue)</a></td><td class="num heat-\(heat)">\(f.decimal(value.value, places: indicator.decimals))</td></tr>
-                """
+            """
+            <tr><td><a href="/indicators/\(indicator.code.rawValue)?area=\(value.area.rawValue)">\(names[value.area] ?? value.area.rawValue)</a></td><td class="num heat-\(heat(value.value))">\(f.decimal(value.value, places: indicator.decimals))</td></tr>
+            """
         }
+        let map = try await wardMap(indicator, values: latest ?? [], heat: heat, areas: areas, chrome: chrome)
         let recent: [HTML] = here.sorted { $0.period > $1.period }.prefix(12).map { value in
             "<tr><td>\(value.period.label(language))</td><td class=\"num\">\(f.decimal(value.value, places: indicator.decimals))</td><td>\(value.setBy)</td><td>\(f.dateTime(value.setAt))</td><td>\(value.note ?? "")</td></tr>"
         }
@@ -150,12 +153,49 @@ struct IndicatorPages {
             <dt>\(t("Chiều tốt", "Good direction"))</dt><dd>\(Self.direction(indicator.direction, language))</dd>
             <dt>\(t("Cơ quan cập nhật", "Updated by"))</dt><dd>\(owner?.displayName(language) ?? t("chưa giao", "not assigned"))</dd>
             <dt>\(t("Nguồn", "Source"))</dt><dd>\(indicator.source)</dd></dl>
-            \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div>\(Self.downloads(request, chrome, table: "areas").raw)"))
+            \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"by-area\">\(map.raw)<div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div></div>\(Self.downloads(request, chrome, table: "areas").raw)"))
             <h2>\(t("Số liệu đã nhập", "Values sent"))</h2>
             <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Kỳ", "Period"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Người cập nhật", "Set by"))</th><th>\(t("Lúc", "At"))</th><th>\(t("Ghi chú", "Note"))</th></tr></thead><tbody>\(recent)</tbody></table></div>
             \(Self.downloads(request, chrome))
             """
         return Layout(chrome: chrome, title: indicator.name(language), flash: nil, body: body).render().response(status: .ok)
+    }
+
+    /// A colour step from 0 (the worst of these values) to 4 (the best), in the indicator's direction.
+    static func heat(_ values: [Double], direction: Indicator.Direction) -> (Double) -> Int {
+        let low = values.min() ?? 0
+        let high = values.max() ?? 0
+        return { value in
+            let share = high == low ? 0.5 : (value - low) / (high - low)
+            return min(4, max(0, Int(((direction == .lowerIsBetter ? 1 - share : share) * 4).rounded())))
+        }
+    }
+
+    /// The wards coloured by their values: outlines when loaded, circles at their centres otherwise.
+    func wardMap(
+        _ indicator: Indicator, values: [IndicatorValue], heat: (Double) -> Int, areas: [Area], chrome: Chrome
+    ) async throws -> HTML {
+        let language = chrome.language
+        let wards = areas.filter { $0.active && [.ward, .commune, .specialZone].contains($0.level) }
+        let outlines = try await services.boundaries.boundaries()
+        let points = wards.compactMap { ward in ward.latitude.flatMap { lat in ward.longitude.map { (latitude: lat, longitude: $0) } } }
+        guard let map = AreaMap(points: points, boundaries: wards.compactMap { outlines[$0.code] }) else { return "" }
+        let byArea = Dictionary(values.map { ($0.area, $0.value) }, uniquingKeysWith: { $1 })
+        let places = wards.map { ward in
+            let value = byArea[ward.code]
+            return AreaMap.Place(
+                area: ward, boundary: outlines[ward.code], heat: value.map(heat),
+                label: value.map { "\(chrome.format.decimal($0, places: indicator.decimals)) \(indicator.unit)" } ?? Text(vi: "chưa có số liệu", en: "no value")(language),
+                link: "/indicators/\(indicator.code.rawValue)?area=\(ward.code.rawValue)")
+        }
+        let caption = Text(
+            vi: outlines.isEmpty ? "Giá trị theo phường, xã (vòng tròn ở trung tâm; tải ranh giới để vẽ vùng)" : "Giá trị theo phường, xã",
+            en: outlines.isEmpty ? "Values by ward (circles at their centres; load the boundaries to draw areas)" : "Values by ward")(language)
+        let legend =
+            indicator.direction == .lowerIsBetter
+            ? (Text(vi: "cao", en: "high")(language), Text(vi: "thấp", en: "low")(language))
+            : (Text(vi: "thấp", en: "low")(language), Text(vi: "cao", en: "high")(language))
+        return map.choropleth(places, caption: caption, legend: (worse: legend.0, better: legend.1))
     }
 
     /// `?area=` when it names a known area, else the province.

@@ -62,19 +62,10 @@ struct PublicPages {
     /// The province drawn from its ward centres (no tiles, no network): wards as faint circles,
     /// each report as a dot that links to its page.
     static func map(reports: [Report], wards: [Area], names: [Service.Code: String], language: Language) -> HTML {
-        let points = wards.compactMap { ward in ward.latitude.flatMap { lat in ward.longitude.map { (lat, $0) } } }
-        guard let minLat = points.map(\.0).min(), let maxLat = points.map(\.0).max(), let minLon = points.map(\.1).min(),
-            let maxLon = points.map(\.1).max()
-        else { return "" }
-        let pad = 0.03
-        let (south, north, west, east) = (minLat - pad, maxLat + pad, minLon - pad, maxLon + pad)
-        // Equirectangular, shrunk east–west by the cosine of the middle latitude.
-        let aspect = (east - west) * cos((south + north) / 2 * .pi / 180) / (north - south)
-        let height = 420.0
-        let width = (height * aspect).rounded()
-        func xy(_ lat: Double, _ lon: Double) -> (String, String) {
-            (String(format: "%.1f", (lon - west) / (east - west) * width), String(format: "%.1f", (north - lat) / (north - south) * height))
-        }
+        let points = wards.compactMap { ward in ward.latitude.flatMap { lat in ward.longitude.map { (latitude: lat, longitude: $0) } } }
+        guard let map = AreaMap(points: points) else { return "" }
+        let (width, height) = (map.width, map.height)
+        let xy = map.xy
         var parts: [HTML] = []
         for ward in wards {
             guard let lat = ward.latitude, let lon = ward.longitude else { continue }
