@@ -19,6 +19,8 @@ public struct AppServices: Sendable {
     public let boundaries: any BoundaryStore
     /// NGSI-LD entities.
     public let entities: any EntityStore
+    /// Every value NGSI-LD attributes have had (the temporal store).
+    public let history: any AttributeHistoryStore
     /// @contexts hosted here or preloaded.
     public let contextDocuments: any ContextDocumentStore
     /// The indicator catalogue, values and targets.
@@ -64,6 +66,7 @@ public struct AppServices: Sendable {
         self.messages = store
         self.boundaries = store
         self.entities = store
+        self.history = store
         self.contextDocuments = store
         self.indicators = store
         self.changes = ChangeFeed(database: database)

@@ -313,6 +313,7 @@ extension CityStore: EntityStore {
         }
         return multiRow("INSERT INTO context_entities (tenant, id, types, body, created_at, modified_at, west, south, east, north) VALUES ", rows)
             + typeRows(entities.map(\.entity), tenant: tenant) + attributeRows(entities.map(\.entity), tenant: tenant)
+            + historyRows(entities.map { ($0.entity, nil) }, tenant: tenant)
     }
 
     static func typeRows(_ entities: [ContextEntity], tenant: String) -> [SQL] {
@@ -364,7 +365,7 @@ extension CityStore: EntityStore {
                 ", west = ?, south = ?, east = ?, north = ?", SQLValue(box?.west), SQLValue(box?.south), SQLValue(box?.east), SQLValue(box?.north))
         }
         update.append(" WHERE tenant = ? AND id = ?", .text(tenant), .text(entity.id))
-        var statements = [update]
+        var statements = [update] + historyRows([(entity, stored)], tenant: tenant)
         if entity.types != stored.types {
             statements.append(SQL("DELETE FROM context_entity_types WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(entity.id)]))
             statements += typeRows([entity], tenant: tenant)

@@ -6,7 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
         attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
-        indicators, walls,
+        indicators, walls, attributeHistory,
     ]
 
     static let organisation = Migration(
@@ -451,5 +451,26 @@ public enum Schema {
             CREATE TABLE walls (
                 id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, screens TEXT NOT NULL,
                 created_at TIMESTAMPTZ NOT NULL, created_by TEXT NOT NULL, revoked_at TIMESTAMPTZ);
+            """)
+
+    /// Every value an NGSI-LD attribute instance has had, at its observedAt (or the write's time
+    /// when it has none): one store for the temporal API and for what is computed from readings
+    /// (VN_AQI). `value_number` holds a numeric Property's value; `instance` the whole
+    /// normalized instance. `recorded_at` is when it was written, for "what is new since".
+    static let attributeHistory = Migration(
+        version: 21, name: "attribute history",
+        sqlite: """
+            CREATE TABLE context_attribute_history (
+                tenant TEXT NOT NULL, entity_id TEXT NOT NULL, attribute TEXT NOT NULL, dataset_id TEXT NOT NULL,
+                observed_at TEXT NOT NULL, value_number REAL, instance TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                PRIMARY KEY (tenant, entity_id, attribute, dataset_id, observed_at)) WITHOUT ROWID;
+            CREATE INDEX context_attribute_history_recorded ON context_attribute_history(tenant, recorded_at);
+            """,
+        postgres: """
+            CREATE TABLE context_attribute_history (
+                tenant TEXT NOT NULL, entity_id TEXT NOT NULL, attribute TEXT NOT NULL, dataset_id TEXT NOT NULL,
+                observed_at TIMESTAMPTZ NOT NULL, value_number DOUBLE PRECISION, instance TEXT NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (tenant, entity_id, attribute, dataset_id, observed_at));
+            CREATE INDEX context_attribute_history_recorded ON context_attribute_history(tenant, recorded_at);
             """)
 }
