@@ -156,6 +156,8 @@ struct Serve: AsyncParsableCommand {
                 // The indicators computed from those reports, without waiting for the job's first minute.
                 try await services.statistics.compactReportStatistics()
                 try await services.computeReportIndicators()
+                // A month of the air-quality stations' past readings, and their daily VN_AQI.
+                try await DemoAirQuality(services: services).load(days: 30)
                 Output.line(DemoCity.describe(credentials, url: url))
             }
             logger.info("CityIOC \(CityIOCVersion.current) serving on \(url)")
@@ -207,6 +209,15 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Also add made-up indicators for benchmarks: INDICATORSxAREASxMONTHS (e.g. 300x100x60) monthly values.")
     var indicatorValues: String?
 
+    @Option(help: "Past hourly air-quality readings: STATIONSxDAYS (e.g. 50x365 for benchmarks; stations beyond the demo's 12 are added). Default 12x30.")
+    var airHistory: String = "12x30"
+
+    /// `50x365` read as (stations, days).
+    var airScale: (Int, Int)? {
+        let parts = airHistory.lowercased().split(separator: "x").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
     /// `300x100x60` read as (indicators, areas, months).
     var indicatorScale: (Int, Int, Int)? {
         guard let indicatorValues else { return nil }
@@ -219,6 +230,9 @@ struct Demo: AsyncParsableCommand {
             guard let (indicators, areas, months) = indicatorScale, (1...5000).contains(indicators), (1...2000).contains(areas), (1...240).contains(months)
             else { throw ValidationError("--indicator-values must look like 300x100x60 (at most 5000 indicators, 2000 areas, 240 months)") }
         }
+        guard let (stations, days) = airScale, (0...1000).contains(stations), (0...3660).contains(days) else {
+            throw ValidationError("--air-history must look like 50x365 (at most 1000 stations, 3660 days)")
+        }
         guard (0...10_000_000).contains(reports) else { throw ValidationError("--reports must be from 0 to 10000000") }
         guard (1...120).contains(months) else { throw ValidationError("--months must be from 1 to 120") }
     }
@@ -229,7 +243,7 @@ struct Demo: AsyncParsableCommand {
             try AppServices(
                 database: runtime.database, hasher: try storage.hasher(), sessions: SessionPolicy(), attachmentsFolder: storage.attachmentsFolder(nil))
         }
-        let (reports, months, indicatorScale) = (self.reports, self.months, self.indicatorScale)
+        let (reports, months, indicatorScale, airScale) = (self.reports, self.months, self.indicatorScale, self.airScale)
         let credentials = try await runtime.withDatabase {
             _ = try await runtime.prepareOrExit()
             let demo = DemoCity(services: services)
@@ -242,6 +256,13 @@ struct Demo: AsyncParsableCommand {
                 try await services.statistics.compactReportStatistics()
                 if let postgres = runtime.database as? PostgresDatabase { try await postgres.analyzeReports() }
                 Output.line("added \(reports) past reports in \(Int(Date().timeIntervalSince(started))) s")
+            }
+            if let (stations, days) = airScale, stations > 0, days > 0 {
+                let started = Date()
+                let written = try await DemoAirQuality(services: services).load(days: days, stations: stations) { done in
+                    if done % 500_000 < 4500 { Output.line("air-quality readings: \(done)") }
+                }
+                Output.line("added \(written) air-quality readings in \(Int(Date().timeIntervalSince(started))) s")
             }
             if let (indicators, areas, months) = indicatorScale {
                 let started = Date()

@@ -52,9 +52,9 @@ import Testing
     @Test(arguments: TestEngine.all)
     func theDailyIndexOfEachWardIsItsWorstStationsAndTheProvincesTheWorstOfAll(engine: TestEngine) async throws {
         try await withApp(engine) { services, _ in
-            let day = CivilDay(2026, 11, 30)
+            let today = CivilDay(2026, 11, 30)
             let calendar = try await services.calendar.workingCalendar()
-            let midnight = try #require(calendar.start(of: day))  // 2026-11-29T17:00Z in Hà Nội time
+            let midnight = try #require(calendar.start(of: today))  // 2026-11-29T17:00Z in Hà Nội time
             #expect(midnight == CityStore.instant("2026-11-29T17:00:00Z"))
             try await services.entities.createEntity(
                 try Self.station("urn:ngsi-ld:AirQualityObserved:A", ward: "06685", pm25: 1, observed: "2026-11-01T00:00:00Z", services: services), tenant: "",
@@ -85,14 +85,17 @@ import Testing
             let written = try await AirQualityIndicators.catchUp(services, since: .distantPast, now: midnight.addingTimeInterval(30 * 3600))
             #expect(written == 3)
             let values = try await services.indicators.values(IndicatorValueQuery(indicators: [AirQualityIndicators.daily.code]))
-            let byArea = Dictionary(uniqueKeysWithValues: values.filter { $0.period == Period(.day, containing: day) }.map { ($0.area.rawValue, $0.value) })
+            let byArea = Dictionary(uniqueKeysWithValues: values.filter { $0.period == Period(.day, containing: today) }.map { ($0.area.rawValue, $0.value) })
             #expect(byArea == ["06685": 75, "06994": 85, "22": 85])
             #expect(try await services.indicators.indicator(AirQualityIndicators.daily.code)?.method == .computed)
 
             // nothing new: nothing written; the station's hourly index at the day's noon
-            #expect(try await AirQualityIndicators.compute(services, from: day, to: day, now: midnight.addingTimeInterval(30 * 3600)) == 0)
-            let noon = try #require(
-                try await AirQualityIndicators.hourly(services, station: "urn:ngsi-ld:AirQualityObserved:B", hourEnd: midnight.addingTimeInterval(12 * 3600)))
+            #expect(try await AirQualityIndicators.compute(services, from: today, to: today, now: midnight.addingTimeInterval(30 * 3600)) == 0)
+            let day = try await AirQualityIndicators.hourly(
+                services, station: "urn:ngsi-ld:AirQualityObserved:B", hourEnd: midnight.addingTimeInterval(12 * 3600), count: 13)
+            #expect(day.count == 13)
+            #expect(day.first! == nil)  // the hour before midnight: no readings
+            let noon = try #require(day.last!)
             // NowCast of a steady 120 is 120; the hourly PM10 table has 50–150 → 50–100 as well
             #expect(noon.value == 85)
             #expect(noon.dominant == .pm10)

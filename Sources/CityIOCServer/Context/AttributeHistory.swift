@@ -25,6 +25,15 @@ public struct AttributeReading: Sendable, Equatable {
     }
 }
 
+/// A numeric reading: a station's PM2.5 at an instant, in its unit (a UN/CEFACT code).
+public struct NumericReading: Sendable, Equatable {
+    public var entityID: String
+    public var attribute: String
+    public var observedAt: Date
+    public var number: Double
+    public var unitCode: String?
+}
+
 /// The attribute-history store: every entity write through the NGSI-LD API (create, update,
 /// batch) records here, in the same transaction, each attribute instance whose content changed,
 /// keyed by entity, attribute, datasetId and observedAt (the write's time when the instance has
@@ -32,6 +41,9 @@ public struct AttributeReading: Sendable, Equatable {
 public protocol AttributeHistoryStore: Sendable {
     /// The readings of these attributes of these entities with `from <= observedAt < to`, in time order.
     func readings(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [AttributeReading]
+    /// The numeric values only, with their units: what is computed from readings, without
+    /// reading each instance whole.
+    func numbers(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [NumericReading]
     /// The entities with readings recorded after `since`, each with the earliest observedAt among them.
     func entitiesWithReadings(tenant: String, recordedAfter since: Date) async throws -> [(entityID: String, earliest: Date)]
     /// Readings from elsewhere (a gateway's backlog, the demo's past), written in bulk with one audit entry.
@@ -40,24 +52,39 @@ public protocol AttributeHistoryStore: Sendable {
 
 extension CityStore: AttributeHistoryStore {
     static let historyInsert =
-        "INSERT INTO context_attribute_history (tenant, entity_id, attribute, dataset_id, observed_at, value_number, instance, recorded_at) VALUES "
+        "INSERT INTO context_attribute_history (tenant, entity_id, attribute, dataset_id, observed_at, value_number, unit_code, instance, recorded_at) VALUES "
     static let historyUpsert =
-        " ON CONFLICT (tenant, entity_id, attribute, dataset_id, observed_at) DO UPDATE SET value_number = excluded.value_number, instance = excluded.instance, recorded_at = excluded.recorded_at"
+        " ON CONFLICT (tenant, entity_id, attribute, dataset_id, observed_at) DO UPDATE SET value_number = excluded.value_number, unit_code = excluded.unit_code, instance = excluded.instance, recorded_at = excluded.recorded_at"
 
     public func readings(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [AttributeReading] {
         guard !entities.isEmpty, !attributes.isEmpty else { return [] }
-        var sql = SQL(
-            "SELECT entity_id, attribute, dataset_id, observed_at, value_number, instance FROM context_attribute_history WHERE tenant = ? AND entity_id IN (",
-            [.text(tenant)])
-        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ") AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ")
-        sql.text += ") AND observed_at >= ? AND observed_at < ? ORDER BY observed_at"
-        sql.binds += entities.map { .text($0) } + attributes.map { .text($0) } + [.date(from), .date(to)]
+        let sql = Self.historySelect("entity_id, attribute, dataset_id, observed_at, value_number, instance", tenant, entities, attributes, from, to)
         return try await database.query(sql).map { row in
             guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
             return AttributeReading(
                 entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
                 observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: instance)
         }
+    }
+
+    public func numbers(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [NumericReading] {
+        guard !entities.isEmpty, !attributes.isEmpty else { return [] }
+        let sql = Self.historySelect("entity_id, attribute, observed_at, value_number, unit_code", tenant, entities, attributes, from, to, numeric: true)
+        return try await database.query(sql).map { row in
+            NumericReading(
+                entityID: try row.text("entity_id"), attribute: try row.text("attribute"), observedAt: try row.date("observed_at"),
+                number: try row.double("value_number"), unitCode: row.optionalText("unit_code"))
+        }
+    }
+
+    static func historySelect(
+        _ columns: String, _ tenant: String, _ entities: [String], _ attributes: [String], _ from: Date, _ to: Date, numeric: Bool = false
+    ) -> SQL {
+        var sql = SQL("SELECT \(columns) FROM context_attribute_history WHERE tenant = ? AND entity_id IN (", [.text(tenant)])
+        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ") AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ")
+        sql.text += ") AND observed_at >= ? AND observed_at < ?" + (numeric ? " AND value_number IS NOT NULL" : "") + " ORDER BY observed_at"
+        sql.binds += entities.map { .text($0) } + attributes.map { .text($0) } + [.date(from), .date(to)]
+        return sql
     }
 
     public func entitiesWithReadings(tenant: String, recordedAfter since: Date) async throws -> [(entityID: String, earliest: Date)] {
@@ -87,7 +114,7 @@ extension CityStore: AttributeHistoryStore {
     static func historyRow(_ reading: AttributeReading, tenant: String, recordedAt: Date) -> [SQLValue] {
         [
             .text(tenant), .text(reading.entityID), .text(reading.attribute), .text(reading.datasetID), .date(reading.observedAt),
-            SQLValue(reading.number), .text(reading.instance.text), .date(recordedAt),
+            SQLValue(reading.number), SQLValue(reading.instance["unitCode"]?.string), .text(reading.instance.text), .date(recordedAt),
         ]
     }
 

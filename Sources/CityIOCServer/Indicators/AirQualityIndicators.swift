@@ -57,12 +57,13 @@ enum AirQualityIndicators {
         var sums: [String: [AirPollutant: [(sum: Double, count: Int)]]] = [:]
         // A station at a time keeps each read small (a year of one station is some 50,000 rows).
         for station in stations {
-            let readings = try await services.history.readings(
+            let readings = try await services.history.numbers(
                 tenant: "", entities: [station], attributes: Array(byAttribute.keys), from: from, to: to)
             var series: [AirPollutant: [(sum: Double, count: Int)]] = [:]
             for reading in readings {
-                guard let pollutant = byAttribute[reading.attribute], var value = reading.number, value.isFinite, value >= 0 else { continue }
-                switch reading.instance["unitCode"]?.string {
+                guard let pollutant = byAttribute[reading.attribute], reading.number.isFinite, reading.number >= 0 else { continue }
+                var value = reading.number
+                switch reading.unitCode {
                 case nil, "GQ": break
                 case "GP": value *= 1000
                 default: continue
@@ -78,12 +79,17 @@ enum AirQualityIndicators {
         return sums.mapValues { series in series.mapValues { hours in hours.map { $0.count == 0 ? nil : $0.sum / Double($0.count) } } }
     }
 
-    /// A station's hourly VN_AQI for the hour ending at `hourEnd` (its page).
-    static func hourly(_ services: AppServices, station: String, hourEnd: Date) async throws -> AirQualityIndex? {
-        let from = hourEnd.addingTimeInterval(-12 * 3600)
-        guard let series = try await hourlyMeans(services, stations: [station], from: from, to: hourEnd)[station] else { return nil }
-        // `VNAQI.hourly` takes the latest hour first.
-        return VNAQI.hourly(series.mapValues { Array($0.reversed()) })
+    /// A station's hourly VN_AQI for each of the `count` hours up to `hourEnd`, oldest first
+    /// (nil for an hour without enough PM readings): its page's last day.
+    static func hourly(_ services: AppServices, station: String, hourEnd: Date, count: Int = 1) async throws -> [AirQualityIndex?] {
+        let from = hourEnd.addingTimeInterval(-Double(count + 11) * 3600)
+        guard let series = try await hourlyMeans(services, stations: [station], from: from, to: hourEnd)[station] else {
+            return Array(repeating: nil, count: count)
+        }
+        return (0..<count).map { hour in
+            // `VNAQI.hourly` takes the 12 hours up to the hour, the latest first.
+            VNAQI.hourly(series.mapValues { Array($0[hour..<min($0.count, hour + 12)].reversed()) })
+        }
     }
 
     /// The days `from...to` (the city's): each station's daily index, the areas' values written
@@ -138,12 +144,14 @@ enum AirQualityIndicators {
         return try await compute(services, from: oldest, to: today, now: now)
     }
 
-    /// Where the job has read up to. Kept in memory, and only as an optimisation: it starts a day
-    /// back, looks a minute further back than its last run (PostgreSQL may commit a write after
-    /// a later one), and a second server computes the same values, which are written once.
+    /// Where the job has read up to. Kept in memory, and only as an optimisation: it starts ten
+    /// minutes before the process (what a server that stopped just before had not yet computed),
+    /// looks a minute further back than its last run (PostgreSQL may commit a write after a later
+    /// one), and a second server computes the same values, which are written once. Readings
+    /// loaded by `cityioc demo` are computed there.
     final class Watermark: @unchecked Sendable {
         private let lock = NSLock()
-        private var since = Date().addingTimeInterval(-86400)
+        private var since = Date().addingTimeInterval(-600)
 
         func run(_ services: AppServices) async throws {
             let started = Date()

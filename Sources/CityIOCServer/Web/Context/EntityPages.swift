@@ -100,6 +100,7 @@ struct EntityPages {
             }
         }
         let title = Self.name(entity, language)
+        let air = entity.types.contains(AirQualityIndicators.stationType) ? try await airQuality(entity, chrome) : ""
         let body: HTML = """
             <p><a href="/entities">\(t("← Dữ liệu cảm biến", "← Sensors and subsystems"))</a></p>
             <h1>\(title)</h1>
@@ -108,6 +109,7 @@ struct EntityPages {
             <dt>\(t("Phường, xã", "Ward"))</dt><dd>\(ward?.name ?? "—")</dd>
             <dt>\(t("Tạo lúc", "Created"))</dt><dd>\(f.dateTime(entity.createdAt))</dd>
             <dt>\(t("Cập nhật", "Updated"))</dt><dd>\(f.dateTime(entity.modifiedAt))</dd></dl>
+            \(air)
             <div class="table-wrap"><table>
             <thead><tr><th>\(t("Thuộc tính", "Attribute"))</th><th>\(t("Kiểu", "Kind"))</th><th>\(t("Giá trị", "Value"))</th>
             <th>\(t("Đơn vị", "Unit"))</th><th class="hide-narrow">\(t("Đo lúc", "Observed"))</th></tr></thead>
@@ -116,6 +118,23 @@ struct EntityPages {
             <p class="hint">API: <code>/ngsi-ld/v1/entities/\(NGSILDController.pathSegment(entity.id))</code></p>
             """
         return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
+    }
+
+    /// A station's VN_AQI: the last whole hour's index with its band, and the day before it.
+    func airQuality(_ entity: ContextEntity, _ chrome: Chrome) async throws -> HTML {
+        let language = chrome.language
+        let hourEnd = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+        let day = try await AirQualityIndicators.hourly(services, station: entity.id, hourEnd: hourEnd, count: 24)
+        let caption = Text(vi: "VN_AQI giờ, 24 giờ qua", en: "Hourly VN_AQI, the last 24 hours")(language)
+        guard let latest = day.last ?? nil else {
+            return "<p class=\"hint\">\(Text(vi: "Chưa đủ số liệu bụi PM để tính VN_AQI giờ.", en: "Not enough PM readings for an hourly VN_AQI yet.")(language))</p>"
+        }
+        let band = latest.band
+        return """
+            <section class="panel aqi"><h2>VN_AQI</h2><p><svg class="aqi-value" viewBox="0 0 72 40" role="img" aria-label="VN_AQI \(latest.value)"><rect width="72" height="40" rx="6" fill="\(band.hex)"/><text x="36" y="28" text-anchor="middle" fill="\(band >= .bad ? "#fff" : "#000")">\(latest.value)</text></svg>
+            <strong>\(band.name(language))</strong> · \(Text(vi: "chất quyết định", en: "dominant")(language)): \(latest.dominant.label) · \(Text(vi: "giờ kết thúc", en: "hour ending")(language)) \(chrome.format.dateTime(hourEnd))</p>
+            \(Charts.sparkline(day.map { $0.map { Double($0.value) } }, label: caption, width: 320, height: 48))<p class="hint">\(caption) · \(Text(vi: "theo Quyết định 1459/QĐ-TCMT", en: "per Decision 1459/QĐ-TCMT")(language))</p></section>
+            """
     }
 
     /// The entity's name in the reader's language (a LanguageProperty or a text), else its id.
