@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Indicators at scale: the demo city plus INDICATORS×AREAS×MONTHS made-up monthly values
-# (default 300×100×60 = 1.8 million, `cityioc demo --indicator-values`, timed), then with wrk:
+# (default 300×100×60 = 1.8 million, `cityioc demo --indicator-values`) and a year of hourly
+# air-quality readings of 50 stations (AIR=50x365, `--air-history`: 2.6 million readings, with
+# their daily VN_AQI computed), timed, then with wrk:
 # the leader's overview for the province and for a ward, a sector page and an indicator's own
 # page, against the `/health` baseline of the same run; and a set of 10,000 values sent through
 # `POST /api/v1/indicator-values` (checked, then written in one transaction), timed with curl, as
@@ -27,8 +29,8 @@ bench_engine() {
   local data="$WORK/$engine" args=(--data "$WORK/$engine")
   [ -n "${2:-}" ] && args=(--database "$2")
   local started=$SECONDS
-  CITYIOC_LOG_LEVEL=warning "$BIN" demo "${args[@]}" --indicator-values "$SCALE" >"$WORK/seed.out"
-  echo "| $engine | seeding \`cityioc demo --indicator-values $SCALE\` ($(grep -o 'added [0-9]* indicator values' "$WORK/seed.out" | grep -o '[0-9]*') values) | $((SECONDS - started)) s |  |  |  |"
+  CITYIOC_LOG_LEVEL=warning "$BIN" demo "${args[@]}" --indicator-values "$SCALE" --air-history "${AIR:-50x365}" >"$WORK/seed.out"
+  echo "| $engine | seeding \`cityioc demo --indicator-values $SCALE --air-history ${AIR:-50x365}\` ($(grep -o 'added [0-9]* indicator values' "$WORK/seed.out" | grep -o '[0-9]*') values, $(grep -o 'added [0-9]* air-quality readings' "$WORK/seed.out" | grep -o '[0-9]*') readings) | $((SECONDS - started)) s |  |  |  |"
   local admin
   admin=$("$BIN" apikey create "${args[@]}" --role admin --name "bench admin" | grep -o 'cioc_[A-Za-z0-9_-]*' | head -1)
   start_demo_in "$data" "$WORK/$engine" "${2:-}"
@@ -39,6 +41,8 @@ bench_engine() {
   wrk_row "$engine" "overview /indicators?area=06685 (a ward)" -- -H "Cookie: $leader" "$url/indicators?area=06685"
   wrk_row "$engine" "sector page /indicators/sector/economy" -- -H "Cookie: $leader" "$url/indicators/sector/economy"
   wrk_row "$engine" "indicator page /indicators/bench-0001 (36 months, every ward)" -- -H "Cookie: $leader" "$url/indicators/bench-0001"
+  wrk_row "$engine" "indicator page /indicators/vn-aqi-ngay (daily, computed)" -- -H "Cookie: $leader" "$url/indicators/vn-aqi-ngay"
+  wrk_row "$engine" "station page (hourly VN_AQI of the last 24 h from the history)" -- -H "Cookie: $leader" "$url/entities/urn:ngsi-ld:AirQualityObserved:QN-06685"
   # 10,000 values for one month: 100 indicators × the first 100 areas.
   curl -s -H "Authorization: Bearer $admin" "$url/api/v1/areas" >"$WORK/areas.json"
   python3 - "$WORK/values.json" "$WORK/areas.json" <<'PY'
