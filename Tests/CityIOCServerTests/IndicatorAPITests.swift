@@ -213,6 +213,9 @@ import Testing
             #expect(overview.text.contains("status-watch"))
             #expect(overview.text.contains("<svg class=\"spark\""))
             #expect(overview.text.contains("Tháng 10/2026"))
+            // the ring of standings: one indicator, to watch
+            #expect(overview.text.contains("<figure class=\"chart donut\">"))
+            #expect(overview.text.contains("Cần theo dõi: <strong>1</strong>"))
 
             let sector = try await browser.get("/indicators/sector/environment")
             #expect(sector.text.contains("Tỷ lệ hộ dùng nước sạch"))
@@ -221,6 +224,9 @@ import Testing
 
             let page = try await browser.get("/indicators/nuoc-sach")
             #expect(page.text.contains("Sở Xây dựng"))
+            // 96.5 of a target of 97 on the dial
+            #expect(page.text.contains("<figure class=\"chart gauge\">"))
+            #expect(page.text.contains(">99 %</text>"))
             #expect(page.text.contains("Phường Hồng Gai"))
             #expect(page.text.contains("91,3") || page.text.contains("91,2"))
             #expect(page.text.contains("class=\"series\""))
@@ -332,6 +338,29 @@ import Testing
             #expect(outlined.contains("<path class=\"area heat-0\" d=\"M"))
             #expect(outlined.contains("<circle class=\"area heat-4\""))
         }
+    }
+
+    @Test func ringsDialsAndStackedBarsAreDrawnToScale() {
+        let format = Format(language: .vi)
+        // two equal shares: two half arcs from the top, the second ending where the first began
+        let ring = Charts.donut(
+            [Charts.Share(label: "a", value: 1, fill: "#111111"), Charts.Share(label: "b", value: 1, fill: "#222222"), Charts.Share(label: "c", value: 0, fill: "#333333")],
+            centre: "2", caption: "x", format: format
+        ).raw
+        #expect(ring.contains("<path d=\"M60.0 14.0A46.0 46.0 0 0 1 60.0 106.0\" fill=\"none\" stroke=\"#111111\""))
+        #expect(ring.contains("<path d=\"M60.0 106.0A46.0 46.0 0 0 1 60.0 14.0\" fill=\"none\" stroke=\"#222222\""))
+        #expect(!ring.contains("stroke=\"#333333\""))
+        // one share alone is a whole circle
+        #expect(
+            Charts.donut([Charts.Share(label: "a", value: 3, fill: "#111111")], centre: "3", caption: "x", format: format).raw.contains(
+                "<circle cx=\"60\" cy=\"60\" r=\"46.0\" fill=\"none\" stroke=\"#111111\""))
+        // a value at half the dial's top ends straight up; the target tick at the top's 80 %
+        let dial = Charts.gauge(50, maximum: 100, mark: 80, fill: "#00aa00", label: "50 %", caption: "x").raw
+        #expect(dial.contains("A62.0 62.0 0 0 1 80.0 18.0\" fill=\"none\" stroke=\"#00aa00\""))
+        // stacked: 10 and 30 of a top of 50, in a plot 208 high from y = 10
+        let bars = Charts.stackedBars([(label: "2026-11", values: [10, 30])], series: [("a", "#aaaaaa"), ("b", "#bbbbbb")], caption: "x", format: format).raw
+        #expect(bars.contains("y=\"176.4\" width=\"627.2\" height=\"41.6\" fill=\"#aaaaaa\""))
+        #expect(bars.contains("y=\"51.6\" width=\"627.2\" height=\"124.8\" fill=\"#bbbbbb\""))
     }
 
     @Test func demoCountsOfWardsAddUpToTheProvince() {

@@ -54,7 +54,7 @@ extension CityStore: AttributeHistoryStore {
     static let historyInsert =
         "INSERT INTO context_attribute_history (tenant, entity_id, attribute, dataset_id, observed_at, value_number, unit_code, instance, recorded_at) VALUES "
     static let historyUpsert =
-        " ON CONFLICT (tenant, entity_id, attribute, dataset_id, observed_at) DO UPDATE SET value_number = excluded.value_number, unit_code = excluded.unit_code, instance = excluded.instance, recorded_at = excluded.recorded_at"
+        " ON CONFLICT (tenant, entity_id, attribute, observed_at, dataset_id) DO UPDATE SET value_number = excluded.value_number, unit_code = excluded.unit_code, instance = excluded.instance, recorded_at = excluded.recorded_at"
 
     public func readings(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [AttributeReading] {
         guard !entities.isEmpty, !attributes.isEmpty else { return [] }

@@ -456,21 +456,22 @@ public enum Schema {
     /// Every value an NGSI-LD attribute instance has had, at its observedAt (or the write's time
     /// when it has none): one store for the temporal API and for what is computed from readings
     /// (VN_AQI). `value_number` and `unit_code` hold a numeric Property's value and unit (read
-    /// without parsing the instance); `instance` the whole normalized instance. `recorded_at` is when it was written, for "what is new since".
+    /// without parsing the instance); `instance` the whole normalized instance. The key puts
+    /// observedAt before datasetId, so that a time range of an attribute is one index range. `recorded_at` is when it was written, for "what is new since".
     static let attributeHistory = Migration(
         version: 21, name: "attribute history",
         sqlite: """
             CREATE TABLE context_attribute_history (
                 tenant TEXT NOT NULL, entity_id TEXT NOT NULL, attribute TEXT NOT NULL, dataset_id TEXT NOT NULL,
                 observed_at TEXT NOT NULL, value_number REAL, unit_code TEXT, instance TEXT NOT NULL, recorded_at TEXT NOT NULL,
-                PRIMARY KEY (tenant, entity_id, attribute, dataset_id, observed_at)) WITHOUT ROWID;
+                PRIMARY KEY (tenant, entity_id, attribute, observed_at, dataset_id)) WITHOUT ROWID;
             CREATE INDEX context_attribute_history_recorded ON context_attribute_history(tenant, recorded_at);
             """,
         postgres: """
             CREATE TABLE context_attribute_history (
                 tenant TEXT NOT NULL, entity_id TEXT NOT NULL, attribute TEXT NOT NULL, dataset_id TEXT NOT NULL,
                 observed_at TIMESTAMPTZ NOT NULL, value_number DOUBLE PRECISION, unit_code TEXT, instance TEXT NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (tenant, entity_id, attribute, dataset_id, observed_at));
+                PRIMARY KEY (tenant, entity_id, attribute, observed_at, dataset_id));
             CREATE INDEX context_attribute_history_recorded ON context_attribute_history(tenant, recorded_at);
             """)
 }

@@ -25,7 +25,7 @@ struct IndicatorPages {
         let body: HTML = """
             <h1>\(Text(vi: "Chỉ tiêu", en: "Indicators")(language)) · \(board.area.name)</h1>
             <p>\(AccessPolicy.allows(context.principal, .enterIndicatorValues) ? HTML(raw: "<a class=\"button\" href=\"/indicators/entry\">\(HTML.escape(Text(vi: "Cập nhật số liệu", en: "Send values")(language)))</a> ") : "")<a class="button secondary" href="/indicators/report\(board.areaQuery)">\(Text(vi: "Báo cáo tháng", en: "Monthly report")(language))</a></p>
-            \(Self.areaPicker(board, chrome, action: "/indicators"))
+            <div class="overview-head">\(Self.areaPicker(board, chrome, action: "/indicators"))\(Self.standings(board, chrome))</div>
             \(Self.legend(chrome))
             <div class="sectors" data-live="\(Self.liveEvents)">\(Self.panels(board, chrome))</div>
             \(Self.downloads(request, chrome))
@@ -145,10 +145,11 @@ struct IndicatorPages {
             <h1>\(indicator.name(language))</h1>
             <div class="cards"><div class="card status-\(standing?.status.rawValue ?? "unknown")"><div class="value">\(summary.latest.map { f.decimal($0.value, places: indicator.decimals) } ?? "—") <small>\(indicator.unit)</small></div>
             <div class="label">\(area.name) · \(summary.latest?.period.label(language) ?? t("chưa có số liệu", "no value yet"))</div></div>
-            <div class="card"><div class="value">\(standing?.target.map { f.decimal($0, places: indicator.decimals) } ?? "—")</div><div class="label">\(t("Kế hoạch", "Target"))</div></div>
+            <div class="card"><div class="value">\(standing?.target.map { f.decimal($0, places: indicator.decimals) } ?? "—")</div><div class="label">\(t("Kế hoạch", "Target"))</div>\(Self.targetGauge(standing, indicator, chrome))</div>
             <div class="card"><div class="value">\(Self.change(standing, f))</div><div class="label">\(t("So với kỳ trước", "Against the previous period"))</div></div>
             <div class="card"><div class="value">\(Self.yearOnYear(standing, indicator, f))</div><div class="label">\(t("So với cùng kỳ năm trước", "Against a year before"))</div></div></div>
             \(Charts.line(points, caption: "\(indicator.name(language)) (\(indicator.unit)), \(area.name); \(t("gạch ngang: kế hoạch", "dashes: target"))", format: f, decimals: indicator.decimals))
+            \(indicator.code == AirQualityIndicators.daily.code ? Self.airQualityDays(here, area: area, chrome) : "")
             <dl class="facts"><dt>\(t("Mã", "Code"))</dt><dd>\(indicator.code.rawValue)</dd><dt>\(t("Tần suất", "Frequency"))</dt><dd>\(indicator.frequency.name(language))</dd>
             <dt>\(t("Chiều tốt", "Good direction"))</dt><dd>\(Self.direction(indicator.direction, language))</dd>
             <dt>\(t("Cơ quan cập nhật", "Updated by"))</dt><dd>\(owner?.displayName(language) ?? t("chưa giao", "not assigned"))</dd>
@@ -159,6 +160,36 @@ struct IndicatorPages {
             \(Self.downloads(request, chrome))
             """
         return Layout(chrome: chrome, title: indicator.name(language), flash: nil, body: body).render().response(status: .ok)
+    }
+
+    /// The latest value as a share of its target, on a half dial with the target marked.
+    static func targetGauge(_ standing: IndicatorStanding?, _ indicator: Indicator, _ chrome: Chrome) -> HTML {
+        guard let standing, let target = standing.target, target > 0, standing.value >= 0 else { return "" }
+        let share = standing.value / target
+        return Charts.gauge(
+            standing.value, maximum: max(target, standing.value) * 1.25, mark: target, fill: fill(standing.status),
+            label: chrome.format.decimal(share * 100, places: 0) + " %",
+            caption: Text(vi: "Thực hiện so với kế hoạch (vạch: kế hoạch)", en: "Actual against target (the tick: target)")(chrome.language))
+    }
+
+    /// Days of each VN_AQI band, month by month over the last year (the daily index's page).
+    static func airQualityDays(_ values: [IndicatorValue], area: Area, _ chrome: Chrome) -> HTML {
+        let language = chrome.language
+        guard let latest = values.map(\.period).max() else { return "" }
+        let months = Period(.month, containing: latest.start).trailing(12)
+        var counts: [Period: [Int]] = [:]
+        for value in values where value.period.frequency == .day {
+            let month = Period(.month, containing: value.period.start)
+            guard months.contains(month) else { continue }
+            let band = AirQualityBand(aqi: Int(value.value.rounded()))
+            counts[month, default: Array(repeating: 0, count: AirQualityBand.allCases.count)][band.rawValue - 1] += 1
+        }
+        let columns = months.map { month in
+            (label: month.description, values: (counts[month] ?? Array(repeating: 0, count: AirQualityBand.allCases.count)).map(Double.init))
+        }
+        return Charts.stackedBars(
+            columns, series: AirQualityBand.allCases.map { ($0.name(language), $0.hex) },
+            caption: Text(vi: "Số ngày theo mức VN_AQI, \(area.name)", en: "Days by VN_AQI band, \(area.name)")(language), format: chrome.format)
     }
 
     /// A colour step from 0 (the worst of these values) to 4 (the best), in the indicator's direction.
@@ -255,6 +286,28 @@ struct IndicatorPages {
         case .lowerIsBetter: Text(vi: "càng thấp càng tốt", en: "lower is better")(language)
         case .nearTarget: Text(vi: "sát kế hoạch", en: "close to target")(language)
         }
+    }
+
+    /// The colour of each standing, as the stylesheet's dots have it.
+    static func fill(_ status: IndicatorStanding.Status) -> String {
+        switch status {
+        case .good: "#1b7f3b"
+        case .watch: "#d89b00"
+        case .bad: "#b3261e"
+        case .unknown: "#9aa5b1"
+        }
+    }
+
+    /// How many indicators stand where, as a ring.
+    static func standings(_ board: IndicatorBoard, _ chrome: Chrome) -> HTML {
+        let language = chrome.language
+        let counts = Dictionary(grouping: board.summaries, by: { $0.standing?.status ?? .unknown }).mapValues(\.count)
+        let shares = [IndicatorStanding.Status.good, .watch, .bad, .unknown].map {
+            Charts.Share(label: statusName($0, language), value: Double(counts[$0] ?? 0), fill: fill($0))
+        }
+        return Charts.donut(
+            shares, centre: chrome.format.integer(board.summaries.count),
+            caption: Text(vi: "Chỉ tiêu theo mức đạt so với kế hoạch", en: "Indicators by how they stand against target")(language), format: chrome.format)
     }
 
     static func legend(_ chrome: Chrome) -> HTML {
