@@ -29,7 +29,7 @@ ADMIN_PAGES=(/ /admin/areas "/admin/areas?q=hong%20gai" /admin/areas/06685 /admi
   /admin/agencies/new /admin/users /admin/users/new /admin/keys /admin/audit /admin/calendar?year=2025 /admin/services /admin/services/o-ga /desk "/desk?closed=1" /account /agency
   /stats "/stats?period=12m&grain=week" /admin/routing /admin/areas/boundaries /desk/new "/desk/new?service_code=o-ga" "/reports/$REPORT"
   /entities "/entities?type=AirQualityObserved" /entities/urn:ngsi-ld:AirQualityObserved:QN-06685
-  /indicators "/indicators?area=06685" /indicators/sector/tourism /indicators/luot-khach-du-lich "/indicators/ho-so-dung-han?area=06685" /indicators/entry /indicators/report "/indicators/report?month=2025-12&area=06685")
+  /indicators "/indicators?area=06685" /indicators/sector/tourism /indicators/luot-khach-du-lich "/indicators/ho-so-dung-han?area=06685" /indicators/entry /indicators/report "/indicators/report?month=2025-12&area=06685" /indicators/vn-aqi-ngay /admin/indicators /admin/indicators/vn-aqi-ngay /admin/indicators/doanh-nghiep-moi)
 status=0
 for size in 1920x1080 1366x800 390x844; do
   python3 scripts/browser.py "$BASE" admin "$(password admin)" "$SHOTS" "$size" "${ADMIN_PAGES[@]}" || status=1

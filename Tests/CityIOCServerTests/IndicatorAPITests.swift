@@ -517,6 +517,50 @@ import Testing
     }
 }
 
+/// The catalogue and its targets edited on the admins' pages.
+@Suite struct IndicatorAdminTests {
+    @Test(arguments: TestEngine.all)
+    func anAdminMakesAnIndicatorSetsItsTargetAndBadInputChangesNothing(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            var admin = Browser(client)
+            _ = try await admin.signIn("admin")
+            _ = try await admin.get("/admin/indicators/new")
+            let fields = [
+                "code": "ho-ngheo", "name": "Tỷ lệ hộ nghèo", "name_en": "Poor households", "sector": "labour", "unit": "%",
+                "frequency": "year", "direction": "lower", "agency": "so-xay-dung", "method": "computed", "source": "KT-XH", "decimals": "2",
+                "active": "on",
+            ]
+            let made = try await admin.post("/admin/indicators", form: fields)
+            #expect(made.status == .seeOther)
+            let stored = try #require(try await services.indicators.indicator("ho-ngheo"))
+            #expect(stored.direction == .lowerIsBetter && stored.frequency == .year && stored.decimals == 2)
+            #expect(stored.method == .entered)  // no one makes an indicator "computed" by hand
+            #expect(try await admin.get("/admin/indicators?q=ho%20ngheo").text.contains("Tỷ lệ hộ nghèo"))
+
+            // the same code again, an unknown agency, a bad code: refused with the reason, nothing changed
+            let again = try await admin.post("/admin/indicators", form: fields.merging(["name": "Khác"]) { $1 })
+            #expect(again.status == .unprocessableContent)
+            let stranger = try await admin.post("/admin/indicators/ho-ngheo", form: fields.merging(["agency": "khong-co"]) { $1 })
+            #expect(stranger.status == .unprocessableContent)
+            #expect(try await admin.post("/admin/indicators", form: fields.merging(["code": "Hộ Nghèo"]) { $1 }).status == .unprocessableContent)
+            #expect(try await services.indicators.indicator("ho-ngheo")?.name == "Tỷ lệ hộ nghèo")
+            #expect(try await services.indicators.indicator("ho-ngheo")?.agency == "so-xay-dung")
+
+            // a target of the indicator's frequency; a month is refused for a yearly one
+            let target = try await admin.post("/admin/indicators/ho-ngheo/targets", form: ["area": "22", "period": "2026", "target": "1,25"])
+            #expect(target.status == .seeOther)
+            #expect(try await services.indicators.targets(IndicatorValueQuery(indicators: ["ho-ngheo"])).map(\.target) == [1.25])
+            let month = try await admin.post("/admin/indicators/ho-ngheo/targets", form: ["area": "22", "period": "2026-11", "target": "1"])
+            #expect(month.status == .unprocessableContent)
+            #expect(try await admin.get("/admin/indicators/ho-ngheo").text.contains("1,25"))
+
+            var leader = Browser(client)
+            _ = try await leader.signIn("lanhdao")
+            #expect(try await leader.get("/admin/indicators").status == .forbidden)
+        }
+    }
+}
+
 @Suite struct NumberFormatTests {
     @Test func decimalsAreWrittenInEachLanguagesWay() {
         let vi = Format(language: .vi)

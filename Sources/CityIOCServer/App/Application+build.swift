@@ -44,6 +44,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     EntityPages(services: services).register(on: router)
     IndicatorEntryPages(services: services).register(on: router)
     IndicatorReportPage(services: services).register(on: router)
+    IndicatorAdminPages(services: services).register(on: router)
     IndicatorPages(services: services).register(on: router)
     LiveEvents(services: services).register(on: router)
     WallPages(services: services).register(on: router)

@@ -64,6 +64,7 @@ struct Layout {
         NavItem(path: "/admin/calendar", text: Text(vi: "Lịch làm việc", en: "Calendar"), permission: .viewOrganisation),
         NavItem(path: "/admin/users", text: .users, permission: .manageUsers),
         NavItem(path: "/admin/keys", text: .apiKeys, permission: .manageApiKeys),
+        NavItem(path: "/admin/indicators", text: Text(vi: "Danh mục chỉ tiêu", en: "Indicator catalogue"), permission: .manageIndicators),
         NavItem(path: "/admin/walls", text: Text(vi: "Màn hình tường", en: "Wall screens"), permission: .manageApiKeys),
         NavItem(path: "/admin/audit", text: .audit, permission: .readAudit),
         NavItem(path: "/admin/outbox", text: Text(vi: "Thông báo", en: "Notifications"), permission: .readAudit),
