@@ -158,6 +158,7 @@ struct Serve: AsyncParsableCommand {
                 try await services.computeReportIndicators()
                 // A month of the air-quality stations' past readings, and their daily VN_AQI.
                 try await DemoAirQuality(services: services).load(days: 30)
+                try await services.computeDerivedIndicators()
                 Output.line(DemoCity.describe(credentials, url: url))
             }
             logger.info("CityIOC \(CityIOCVersion.current) serving on \(url)")
@@ -248,6 +249,7 @@ struct Demo: AsyncParsableCommand {
             _ = try await runtime.prepareOrExit()
             let demo = DemoCity(services: services)
             let credentials = try await demo.load(hasher: services.hasher)
+            try await services.computeDerivedIndicators()
             if reports > 0 {
                 let started = Date()
                 try await demo.loadHistory(count: reports, months: months) { done in

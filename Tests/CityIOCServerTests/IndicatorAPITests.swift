@@ -543,6 +543,9 @@ import Testing
             let stranger = try await admin.post("/admin/indicators/ho-ngheo", form: fields.merging(["agency": "khong-co"]) { $1 })
             #expect(stranger.status == .unprocessableContent)
             #expect(try await admin.post("/admin/indicators", form: fields.merging(["code": "Hộ Nghèo"]) { $1 }).status == .unprocessableContent)
+            let formula = try await admin.post("/admin/indicators/ho-ngheo", form: fields.merging(["formula": "avg:ho-ngheo-da-chieu"]) { $1 })
+            #expect(formula.status == .unprocessableContent)
+            #expect(formula.text.contains("avg:ho-ngheo-da-chieu"))  // kept in the field to correct
             #expect(try await services.indicators.indicator("ho-ngheo")?.name == "Tỷ lệ hộ nghèo")
             #expect(try await services.indicators.indicator("ho-ngheo")?.agency == "so-xay-dung")
 
@@ -557,6 +560,75 @@ import Testing
             var leader = Browser(client)
             _ = try await leader.signIn("lanhdao")
             #expect(try await leader.get("/admin/indicators").status == .forbidden)
+        }
+    }
+}
+
+/// Indicators derived by formula: a province summed from its wards, a rate per 100,000 people.
+@Suite struct DerivedIndicatorTests {
+    @Test func formulasReadAndWriteTheirText() {
+        #expect(IndicatorFormula("sum:doanh-nghiep-moi") == .sumOfWards("doanh-nghiep-moi"))
+        #expect(IndicatorFormula(" ratio: tai-nan / dan-so * 100000 ") == .ratio("tai-nan", over: "dan-so", scale: 100_000))
+        #expect(IndicatorFormula("ratio:tai-nan/dan-so*100000")?.description == "ratio:tai-nan/dan-so*100000")
+        #expect(IndicatorFormula("ratio:a.b/c_d")?.description == "ratio:a.b/c_d")
+        for bad in ["", "sum:", "sum:Hộ", "ratio:a/a", "ratio:ab/cd*0", "ratio:ab/cd*x", "ratio:ab", "avg:ab", "ratio:ab/cd/ef"] {
+            #expect(IndicatorFormula(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func derivedValuesFollowTheirInputsAndABadFormulaIsRefused(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let admin = try await AccessTests.key(services, role: .admin)
+            func put(_ body: String, _ code: String) async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/indicators/\(code)", method: .put, headers: bearer(admin, json: true), body: ByteBuffer(string: body))
+            }
+            func indicator(_ code: String, _ unit: String, _ extra: String = "", frequency: String = "year") -> String {
+                #"{"code": "\#(code)", "name": "\#(code)", "nameEn": "", "sector": "security", "unit": "\#(unit)", "frequency": "\#(frequency)", "direction": "lower", "method": "\#(extra.isEmpty ? "entered" : "computed")", "source": "", "decimals": 1, "active": true\#(extra)}"#
+            }
+            #expect(try await put(indicator("tai-nan", "vụ"), "tai-nan").status == .created)
+            #expect(try await put(indicator("dan-so", "người"), "dan-so").status == .created)
+            #expect(try await put(indicator("tai-nan-thang", "vụ", frequency: "month"), "tai-nan-thang").status == .created)
+            let rate = indicator("tai-nan-100k", "vụ/100.000 dân", #", "formula": "ratio:tai-nan/dan-so*100000""#)
+            #expect(try await put(rate, "tai-nan-100k").status == .created)
+            #expect(try await put(indicator("tai-nan-tinh", "vụ", #", "formula": "sum:tai-nan""#), "tai-nan-tinh").status == .created)
+            // refused: an input of another frequency, an unknown input, a formula on an entered indicator, nonsense
+            #expect(try await put(indicator("x-thang", "vụ", #", "formula": "sum:tai-nan-thang""#), "x-thang").status == .unprocessableContent)
+            #expect(try await put(indicator("x-khong", "vụ", #", "formula": "sum:khong-co""#), "x-khong").status == .unprocessableContent)
+            #expect(try await put(indicator("x-tu", "vụ", #", "formula": "sum:x-tu""#), "x-tu").status == .unprocessableContent)
+            #expect(try await put(indicator("x-rac", "vụ", #", "formula": "avg:tai-nan""#), "x-rac").status == .badRequest)
+            #expect(try await services.indicators.indicator("x-thang") == nil)
+            #expect(try await services.indicators.indicator("x-khong") == nil)
+
+            let year = Period("2025")!
+            let drafts = [
+                IndicatorValueDraft(indicator: "tai-nan", area: "06685", period: year, value: 30),
+                IndicatorValueDraft(indicator: "tai-nan", area: "06994", period: year, value: 12),
+                IndicatorValueDraft(indicator: "dan-so", area: "06685", period: year, value: 60_000),
+                IndicatorValueDraft(indicator: "dan-so", area: "06994", period: year, value: 0),
+            ]
+            _ = try await services.indicators.setValues(drafts, context: system)
+            let job = DerivedIndicators.Watermark()
+            try await job.run(services)
+            func derived() async throws -> [String: Double] {
+                Dictionary(
+                    uniqueKeysWithValues: try await services.indicators.values(IndicatorValueQuery(indicators: ["tai-nan-100k", "tai-nan-tinh"])).map {
+                        ("\($0.indicator.rawValue) \($0.area.rawValue)", $0.value)
+                    })
+            }
+            // 30 / 60,000 × 100,000 = 50; no rate where the population is 0; the province is 30 + 12
+            #expect(try await derived() == ["tai-nan-100k 06685": 50, "tai-nan-tinh 22": 42])
+            // a corrected input is followed at the job's next run; a run with nothing new writes nothing
+            _ = try await services.indicators.setValues([IndicatorValueDraft(indicator: "tai-nan", area: "06685", period: year, value: 33)], context: system)
+            try await job.run(services)
+            #expect(try await derived() == ["tai-nan-100k 06685": 55, "tai-nan-tinh 22": 45])
+            let audited = try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value")).count
+            try await job.run(services)
+            try await job.run(services)
+            #expect(try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value")).count == audited)
+            // nobody sends a derived value by hand
+            let sent = try await IndicatorAPITests.send(client, admin, #"{"values": [{"indicator": "tai-nan-100k", "area": "22", "period": "2025", "value": 1}]}"#)
+            #expect(sent.status == .unprocessableContent)
         }
     }
 }

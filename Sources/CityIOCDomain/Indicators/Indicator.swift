@@ -76,12 +76,15 @@ public struct Indicator: Sendable, Equatable, Codable {
     /// Digits shown after the decimal point.
     public var decimals: Int
     public var active: Bool
+    /// How it is derived from other indicators (its method is then `computed`).
+    public var formula: IndicatorFormula?
 
     public init(
         code: Code, name: String, nameEn: String, sector: Sector, unit: String, frequency: Period.Frequency,
         direction: Direction, agency: Agency.ID? = nil, method: Method = .entered, source: String = "", decimals: Int = 0,
-        active: Bool = true
+        active: Bool = true, formula: IndicatorFormula? = nil
     ) {
+        self.formula = formula
         self.code = code
         self.name = name
         self.nameEn = nameEn
@@ -114,6 +117,9 @@ public struct Indicator: Sendable, Equatable, Codable {
         guard unit.count <= 40 else { throw ValidationError(field: "unit", reason: .tooLong) }
         guard source.count <= 200 else { throw ValidationError(field: "source", reason: .tooLong) }
         guard (0...6).contains(decimals) else { throw ValidationError(field: "decimals", reason: .outOfRange) }
+        if let formula {
+            guard method == .computed, !formula.inputs.contains(self.code) else { throw ValidationError(field: "formula", reason: .invalidValue) }
+        }
     }
 }
 

@@ -48,6 +48,7 @@ struct IndicatorAPI {
         if let agency = indicator.agency, try await services.organisation.agency(agency) == nil {
             throw ValidationError(field: "agency", reason: .unknownReference)
         }
+        try DerivedIndicators.check(indicator, catalogue: try await services.indicators.indicators(includeInactive: true))
         let existed = try await services.indicators.indicator(indicator.code) != nil
         try await services.indicators.saveIndicator(indicator, context: context.changeContext)
         return JSONBody(indicator, status: existed ? .ok : .created)

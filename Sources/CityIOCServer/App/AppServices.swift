@@ -90,6 +90,9 @@ public struct AppServices: Sendable {
     /// The indicators computed from citizen reports, brought up to date; how many values changed.
     @discardableResult
     public func computeReportIndicators() async throws -> Int { try await ReportIndicators.compute(self) }
+    /// The indicators derived by formula from others, as the `derived-indicators` job does.
+    @discardableResult
+    public func computeDerivedIndicators() async throws -> Int { try await DerivedIndicators.compute(self) }
 
     /// The image library making small copies of photos, nil when the system has none.
     public var thumbnailLibrary: String? { files.thumbnailer.libraryName }

@@ -45,7 +45,7 @@ public protocol IndicatorStore: Sendable {
 }
 
 extension CityStore: IndicatorStore {
-    static let indicatorColumns = "code, name, name_en, sector, unit, frequency, direction, agency_id, method, source, decimals, active"
+    static let indicatorColumns = "code, name, name_en, sector, unit, frequency, direction, agency_id, method, source, decimals, active, formula"
     static let valueColumns = "indicator, area_code, period, value, set_by, set_at, note"
 
     public func indicators(includeInactive: Bool) async throws -> [Indicator] {
@@ -65,7 +65,7 @@ extension CityStore: IndicatorStore {
             .text(indicator.frequency.rawValue), .text(indicator.direction.rawValue), SQLValue(indicator.agency?.rawValue),
             .text(indicator.method.rawValue), .text(indicator.source), .int(Int64(indicator.decimals)), .bool(indicator.active),
             .text(TextFolding.searchKey([indicator.code.rawValue, indicator.name, indicator.nameEn, indicator.source].joined(separator: " "))),
-            .text(indicator.code.rawValue),
+            SQLValue(indicator.formula?.description), .text(indicator.code.rawValue),
         ]
         try await save(
             indicator, read: SQL("SELECT \(Self.indicatorColumns) FROM indicators WHERE code = ?", [.text(indicator.code.rawValue)]),
@@ -73,12 +73,12 @@ extension CityStore: IndicatorStore {
             insert: SQL(
                 """
                 INSERT INTO indicators (name, name_en, sector, unit, frequency, direction, agency_id, method, source, decimals, active,
-                    search_key, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    search_key, formula, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, values),
             update: SQL(
                 """
                 UPDATE indicators SET name = ?, name_en = ?, sector = ?, unit = ?, frequency = ?, direction = ?, agency_id = ?,
-                    method = ?, source = ?, decimals = ?, active = ?, search_key = ? WHERE code = ?
+                    method = ?, source = ?, decimals = ?, active = ?, search_key = ?, formula = ? WHERE code = ?
                 """, values),
             action: "indicator", entityType: "indicator", entityID: indicator.code.rawValue, context: context)
     }
@@ -238,6 +238,10 @@ extension CityStore: IndicatorStore {
             sector: try parsed("sector", as: Indicator.Sector.self), unit: try row.text("unit"),
             frequency: try parsed("frequency", as: Period.Frequency.self), direction: try parsed("direction", as: Indicator.Direction.self),
             agency: row.optionalText("agency_id").map { Agency.ID($0) }, method: try parsed("method", as: Indicator.Method.self),
-            source: try row.text("source"), decimals: Int(try row.int("decimals")), active: try row.bool("active"))
+            source: try row.text("source"), decimals: Int(try row.int("decimals")), active: try row.bool("active"),
+            formula: try row.optionalText("formula").map { text in
+                guard let formula = IndicatorFormula(text) else { throw StoreError.corruptRow("formula") }
+                return formula
+            })
     }
 }

@@ -47,10 +47,12 @@ public struct PeriodicJob: ServiceLifecycle.Service {
         services: AppServices, logger: Logger, transport: (any MessageTransport)? = nil, mailDrop: MailDrop? = nil
     ) -> [PeriodicJob] {
         let airQuality = AirQualityIndicators.Watermark()
+        let derived = DerivedIndicators.Watermark()
         var jobs = [
             PeriodicJob(name: "statistics", every: .seconds(2), logger: logger) { try await services.statistics.compactReportStatistics() },
             PeriodicJob(name: "report-indicators", every: .seconds(60), logger: logger) { try await ReportIndicators.compute(services) },
             PeriodicJob(name: "air-quality", every: .seconds(60), logger: logger) { try await airQuality.run(services) },
+            PeriodicJob(name: "derived-indicators", every: .seconds(10), logger: logger) { try await derived.run(services) },
             PeriodicJob(name: "intake-limits", every: .seconds(600), logger: logger) {
                 try await services.intakeLimits.sweepIntakeLimits(before: Date().addingTimeInterval(-86400))
                 // Platforms redeliver for hours, not weeks (Zalo: 12 hours).

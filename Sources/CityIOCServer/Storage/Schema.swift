@@ -6,7 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
         attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
-        indicators, walls, attributeHistory,
+        indicators, walls, attributeHistory, indicatorFormulas,
     ]
 
     static let organisation = Migration(
@@ -473,5 +473,12 @@ public enum Schema {
                 observed_at TIMESTAMPTZ NOT NULL, value_number DOUBLE PRECISION, unit_code TEXT, instance TEXT NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (tenant, entity_id, attribute, observed_at, dataset_id));
             CREATE INDEX context_attribute_history_recorded ON context_attribute_history(tenant, recorded_at);
+            """)
+
+    /// An indicator derived from others: `sum:CODE` or `ratio:A/B*K` (`IndicatorFormula`).
+    static let indicatorFormulas = Migration(
+        version: 22, name: "indicator formulas",
+        both: """
+            ALTER TABLE indicators ADD COLUMN formula TEXT;
             """)
 }

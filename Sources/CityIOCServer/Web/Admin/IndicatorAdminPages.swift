@@ -73,18 +73,24 @@ struct IndicatorAdminPages {
 
     func save(_ request: Request, context: AppRequestContext, existing: Indicator?) async throws -> Response {
         let form = try await FormData(request: request, context: context)
-        // What CityIOC computes stays computed; others cannot be made computed by hand.
+        // A formula makes an indicator computed; what CityIOC computes itself stays computed;
+        // nothing else can be made computed by hand.
+        let formulaText = form.text("formula") ?? ""
+        let formula = IndicatorFormula(formulaText)
         let asked = form["method"].flatMap(Indicator.Method.init(rawValue:)) ?? .entered
-        let method: Indicator.Method = existing?.method == .computed ? .computed : (asked == .computed ? .entered : asked)
-        let indicator = Indicator(
+        let builtIn = existing?.method == .computed && existing?.formula == nil
+        let method: Indicator.Method = formula != nil || builtIn ? .computed : (asked == .computed ? .entered : asked)
+        var indicator = Indicator(
             code: existing?.code ?? Indicator.Code(form.text("code") ?? ""), name: form.text("name") ?? "", nameEn: form.text("name_en") ?? "",
             sector: form["sector"].flatMap(Indicator.Sector.init(rawValue:)) ?? .economy, unit: form.text("unit") ?? "",
             frequency: existing?.frequency ?? form["frequency"].flatMap(Period.Frequency.init(rawValue:)) ?? .month,
             direction: form["direction"].flatMap(Indicator.Direction.init(rawValue:)) ?? .higherIsBetter,
             agency: form.text("agency").flatMap { $0.isEmpty ? nil : Agency.ID($0) }, method: method, source: form.text("source") ?? "",
-            decimals: form.text("decimals").flatMap { Int($0) } ?? -1, active: form.flag("active"))
+            decimals: form.text("decimals").flatMap { Int($0) } ?? -1, active: form.flag("active"), formula: builtIn ? nil : formula)
         do {
+            if !formulaText.isEmpty && formula == nil && !builtIn { throw ValidationError(field: "formula", reason: .invalidValue) }
             try indicator.validate()
+            try DerivedIndicators.check(indicator, catalogue: try await services.indicators.indicators(includeInactive: true))
             if let agency = indicator.agency, try await services.organisation.agency(agency) == nil {
                 throw ValidationError(field: "agency", reason: .unknownReference)
             }
@@ -93,7 +99,9 @@ struct IndicatorAdminPages {
             }
             try await services.indicators.saveIndicator(indicator, context: context.changeContext)
         } catch let error as ValidationError {
-            return try await page(indicator, isNew: existing == nil, context: context, flash: nil, invalid: error).response(status: .unprocessableContent)
+            if formula == nil { indicator.method = existing?.method ?? .entered }
+            return try await page(indicator, isNew: existing == nil, context: context, flash: nil, invalid: error, formulaText: formulaText)
+                .response(status: .unprocessableContent)
         }
         return .seeOther("/admin/indicators/\(indicator.code.rawValue)?saved=1")
     }
@@ -116,7 +124,9 @@ struct IndicatorAdminPages {
         return .seeOther("/admin/indicators/\(indicator.code.rawValue)?saved=1#targets")
     }
 
-    func page(_ indicator: Indicator, isNew: Bool, context: AppRequestContext, flash: Flash?, invalid: ValidationError?) async throws -> HTML {
+    func page(
+        _ indicator: Indicator, isNew: Bool, context: AppRequestContext, flash: Flash?, invalid: ValidationError?, formulaText: String? = nil
+    ) async throws -> HTML {
         let chrome = services.chrome(context, "/admin/indicators")
         let language = chrome.language
         let f = chrome.format
@@ -126,7 +136,7 @@ struct IndicatorAdminPages {
             ($0.level != .province ? 1 : 0, $0.name) < ($1.level != .province ? 1 : 0, $1.name)
         }
         let message: HTML = invalid.map { "<p class=\"error\" role=\"alert\">\($0.message(language))</p>" } ?? ""
-        let computed = indicator.method == .computed
+        let computed = indicator.method == .computed && indicator.formula == nil
         let methods = Indicator.Method.allCases.filter { $0 != .computed || computed }.map { ($0.rawValue, Self.methodName($0, language)) }
         let directions = Indicator.Direction.allCases.map { ($0.rawValue, IndicatorPages.direction($0, language)) }
         let frequencies = Period.Frequency.allCases.map { ($0.rawValue, $0.name(language)) }
@@ -167,6 +177,10 @@ struct IndicatorAdminPages {
             <label>\(t("Chiều tốt", "Good direction"))\(Widgets.select(name: "direction", options: directions, selected: indicator.direction.rawValue))</label>
             <label>\(t("Cơ quan cập nhật", "Owning agency"))\(Widgets.select(name: "agency", options: Widgets.agencyOptions(agencies, language: language), selected: indicator.agency?.rawValue, blank: t("chưa giao", "not assigned")))</label>
             <label>\(t("Cách có số liệu", "How it is obtained"))\(computed ? HTML(raw: "<input value=\"\(HTML.escape(Self.methodName(.computed, language)))\" readonly>") : Widgets.select(name: "method", options: methods, selected: indicator.method.rawValue))</label>
+            \(computed && !isNew ? "" : HTML(raw: """
+            <label>\(HTML.escape(t("Công thức (để trống nếu nhập số liệu)", "Formula (empty when values are sent)")))<input name="formula" value="\(HTML.escape(formulaText ?? indicator.formula?.description ?? ""))" maxlength="200" placeholder="sum:doanh-nghiep-moi · ratio:khach-quoc-te/luot-khach-du-lich*100"></label>
+            <p class="hint">\(HTML.escape(t("sum:MÃ — tỉnh bằng tổng các phường, xã; ratio:A/B*K — A chia B nhân K (100 cho %, 100000 cho trên 100.000 dân). Chỉ tiêu đầu vào cùng tần suất, không phải chỉ tiêu tính từ công thức.", "sum:CODE — the province as the sum of its wards; ratio:A/B*K — A over B times K (100 for %, 100000 for per 100,000 people). Inputs of the same frequency, not derived themselves.")))</p>
+            """))
             <label>\(t("Nguồn (bộ chỉ số, điều khoản)", "Source (KPI set, clause)"))<input name="source" value="\(indicator.source)" maxlength="200" placeholder="3098/BTTTT-KHCN, ISO 37120 …"></label>
             <label>\(t("Số chữ số thập phân", "Decimals"))<input name="decimals" type="number" min="0" max="6" value="\(max(0, indicator.decimals))"></label>
             <label class="check"><input type="checkbox" name="active"\(HTML(raw: indicator.active ? " checked" : ""))> \(chrome.t(.active))</label>
