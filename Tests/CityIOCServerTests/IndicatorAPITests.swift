@@ -389,6 +389,18 @@ import Testing
             #expect(form.status == .ok)
             #expect(form.text.contains("name=\"value.nuoc-sach\""))
             #expect(!form.text.contains("value.truong-thong-minh"))  // another agency's
+            // the deadline of the period due (the 25th of the month after it), and on the start
+            // page a reminder when it is five days away or less
+            let today = try await services.calendar.workingCalendar().civilDay(of: Date())
+            let deadline = Period(.month, containing: today).previous.reportingDeadline()
+            #expect(form.text.contains("\(deadline.day.zeroPadded(2))/\(deadline.month.zeroPadded(2))/\(deadline.year)"))
+            let home = try await clerk.get("/").text
+            let left = CivilDay.days(from: today, to: deadline)
+            #expect(home.contains("cần gửi số liệu trước") == (left >= 0 && left <= 5))
+            #expect(home.contains("đã quá hạn gửi số liệu") == (left < 0))
+            let soon = IndicatorEntryPages.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 22))
+            #expect(soon == .dueIn(3))
+            #expect(IndicatorEntryPages.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 27)) == .late(2))
 
             // A word where a number goes: refused, marked, nothing written.
             let wrong = try await clerk.post("/indicators/entry", form: ["value.nuoc-sach": "chín mươi"])
@@ -403,7 +415,6 @@ import Testing
             #expect(stored.first?.setBy == "canbo.xaydung")
             #expect(stored.first?.note == "ước tính")
             // The period due is the last whole month.
-            let today = try await services.calendar.workingCalendar().civilDay(of: Date())
             #expect(stored.first?.period == Period(.month, containing: today).previous)
             // Trying another agency's indicator by hand: refused as not theirs.
             let forged = try await clerk.post("/indicators/entry", form: ["value.truong-thong-minh": "44"])

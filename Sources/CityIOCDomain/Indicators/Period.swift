@@ -158,3 +158,14 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
         try container.encode(description)
     }
 }
+
+extension Period {
+    /// The day a period's figures are due from the agencies: the `day` (25 by default, as the
+    /// provincial socio-economic report asks) of the month after the period ends; the day
+    /// after, for a daily figure.
+    public func reportingDeadline(day: Int = 25) -> CivilDay {
+        let after = next.start
+        if frequency == .day { return after }
+        return CivilDay(after.year, after.month, min(max(day, 1), 28))
+    }
+}

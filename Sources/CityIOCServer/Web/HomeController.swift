@@ -48,8 +48,22 @@ struct HomeController {
             <li class="\(on ? "on" : "off")"><span>\(text(chrome.language))</span>\(on ? HTML(raw: "<span class=\"tag ok\">\(HTML.escape(chrome.t(.available)))</span>") : HTML(raw: "<span class=\"tag\">\(HTML.escape(chrome.t(.notInstalled)))</span>"))</li>
             """
         }
+        // An agency's clerk is reminded of its figures due soon or late.
+        let reminder = try await IndicatorEntryPages(services: services).reminder(context)
+        let due: HTML =
+            reminder.map { reminder in
+                let date = "\(reminder.deadline.day.zeroPadded(2))/\(reminder.deadline.month.zeroPadded(2))/\(reminder.deadline.year)"
+                let text = Text(
+                    vi: reminder.late
+                        ? "\(reminder.count) chỉ tiêu của cơ quan đã quá hạn gửi số liệu (hạn \(date))." : "\(reminder.count) chỉ tiêu của cơ quan cần gửi số liệu trước \(date).",
+                    en: reminder.late
+                        ? "\(reminder.count) of your agency's indicators are late (due \(date))." : "\(reminder.count) of your agency's indicators are due by \(date).")
+                return
+                    "<p class=\"flash \(reminder.late ? "error" : "warn")\" role=\"status\">\(text(chrome.language)) <a href=\"/indicators/entry\">\(Text(vi: "Gửi số liệu", en: "Send them")(chrome.language))</a></p>"
+            } ?? ""
         let body: HTML = """
             <h1>\(province?.name ?? chrome.t(.overview))</h1>
+            \(due)
             <div class="cards">\(cardHTML)</div>
             <h2>\(chrome.t(.capabilities))</h2>
             <ul class="capabilities">\(items)</ul>

@@ -17,6 +17,43 @@ struct IndicatorEntryPages {
         router.on(.post, "/indicators/import", .permission(.enterIndicatorValues), use: importFile)
     }
 
+    /// The day of the month after a period when its figures are due (`CITYIOC_INDICATOR_DUE_DAY`, 25 by default).
+    static let dueDay = ProcessInfo.processInfo.environment["CITYIOC_INDICATOR_DUE_DAY"].flatMap { Int($0) }.map { min(max($0, 1), 28) } ?? 25
+    /// Days before the deadline from which a missing figure is called due soon.
+    static let dueSoonDays = 5
+
+    /// How a due figure stands on `today`: sent, due in so many days, or late by so many.
+    enum Standing: Equatable {
+        case sent
+        case dueIn(Int)
+        case late(Int)
+    }
+
+    static func standing(_ period: Period, value: IndicatorValue?, today: CivilDay) -> Standing {
+        if value != nil { return .sent }
+        let deadline = period.reportingDeadline(day: dueDay)
+        let days = CivilDay.days(from: today, to: deadline)
+        return days >= 0 ? .dueIn(days) : .late(-days)
+    }
+
+    /// What a clerk should hear on signing in: how many of the agency's figures are due within
+    /// `dueSoonDays` or late, and the earliest deadline among them; nil when none.
+    func reminder(_ context: AppRequestContext) async throws -> (count: Int, deadline: CivilDay, late: Bool)? {
+        guard AccessPolicy.allows(context.principal, .enterIndicatorValues), context.principal.agencyID != nil else { return nil }
+        let today = try await services.calendar.workingCalendar().civilDay(of: Date())
+        var pressing: [(CivilDay, Bool)] = []
+        for item in try await due(context) {
+            switch Self.standing(item.period, value: item.value, today: today) {
+            case .sent: continue
+            case .dueIn(let days) where days <= Self.dueSoonDays: pressing.append((item.period.reportingDeadline(day: Self.dueDay), false))
+            case .late: pressing.append((item.period.reportingDeadline(day: Self.dueDay), true))
+            case .dueIn: continue
+            }
+        }
+        guard let first = pressing.map(\.0).min() else { return nil }
+        return (pressing.count, first, pressing.contains { $0.1 })
+    }
+
     /// The indicators this principal may send values of, with the period due and its value if sent.
     func due(_ context: AppRequestContext) async throws -> [(indicator: Indicator, period: Period, value: IndicatorValue?)] {
         let mine = try await services.indicators.indicators(includeInactive: false).filter {
@@ -176,6 +213,21 @@ struct IndicatorEntryPages {
         return try await page(context, flash: nil, entered: [:], rejected: [], check: review).response(status: checked.rejected.isEmpty ? .ok : .unprocessableContent)
     }
 
+    /// The deadline, and whether it is met, near or past, in the clerk's language.
+    static func deadlineTag(_ period: Period, value: IndicatorValue?, today: CivilDay, _ chrome: Chrome) -> HTML {
+        let language = chrome.language
+        let deadline = period.reportingDeadline(day: dueDay)
+        let date = "\(deadline.day.zeroPadded(2))/\(deadline.month.zeroPadded(2))/\(deadline.year)"
+        switch standing(period, value: value, today: today) {
+        case .sent: return "\(date) <span class=\"tag ok\">\(Text(vi: "đã gửi", en: "sent")(language))</span>"
+        case .dueIn(let days) where days <= dueSoonDays:
+            return "\(date) <span class=\"tag warn\">\(Text(vi: "còn \(days) ngày", en: days == 1 ? "1 day left" : "\(days) days left")(language))</span>"
+        case .dueIn: return "\(date)"
+        case .late(let days):
+            return "\(date) <span class=\"tag bad\">\(Text(vi: "quá hạn \(days) ngày", en: days == 1 ? "1 day late" : "\(days) days late")(language))</span>"
+        }
+    }
+
     struct Review {
         var upload: Upload
         var accepted: Int
@@ -197,6 +249,7 @@ struct IndicatorEntryPages {
         let f = chrome.format
         let t = { (vi: String, en: String) in Text(vi: vi, en: en)(language) }
         let due = try await due(context)
+        let today = try await services.calendar.workingCalendar().civilDay(of: Date())
         let catalogue = Dictionary(uniqueKeysWithValues: due.map { ($0.indicator.code, $0.indicator) })
         let problems = Dictionary(rejected.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         let rows: [HTML] = due.enumerated().map { number, item in
@@ -208,7 +261,8 @@ struct IndicatorEntryPages {
                 <tr\(HTML(raw: problem == nil ? "" : " class=\"invalid\""))><td><a href="/indicators/\(code)">\(item.indicator.name(language))</a><br><small class="hint">\(item.indicator.unit)</small></td><td>\(item.period.label(language))</td>
                 <td><input name="value.\(code)" value="\(shown)" inputmode="decimal" aria-label="\(item.indicator.name(language))" maxlength="40">\(message)</td>
                 <td><input name="note.\(code)" value="\(item.value?.note ?? "")" maxlength="500" aria-label="\(t("Ghi chú", "Note"))"></td>
-                <td>\(item.value.map { "\($0.setBy), \(f.dateTime($0.setAt))" } ?? t("chưa nhập", "not sent"))</td></tr>
+                <td>\(item.value.map { "\($0.setBy), \(f.dateTime($0.setAt))" } ?? t("chưa nhập", "not sent"))</td>
+                <td>\(Self.deadlineTag(item.period, value: item.value, today: today, chrome))</td></tr>
                 """
         }
         let table: HTML =
@@ -216,7 +270,7 @@ struct IndicatorEntryPages {
             ? "<p>\(t("Cơ quan của bạn chưa được giao chỉ tiêu nào để cập nhật.", "Your agency has no indicators to update yet."))</p>"
             : """
             <form method="post" action="/indicators/entry">\(chrome.csrfField)
-            <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Chỉ tiêu", "Indicator"))</th><th>\(t("Kỳ", "Period"))</th><th>\(t("Giá trị", "Value"))</th><th>\(t("Ghi chú", "Note"))</th><th>\(t("Đã cập nhật", "Last sent"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Chỉ tiêu", "Indicator"))</th><th>\(t("Kỳ", "Period"))</th><th>\(t("Giá trị", "Value"))</th><th>\(t("Ghi chú", "Note"))</th><th>\(t("Đã cập nhật", "Last sent"))</th><th>\(t("Hạn gửi", "Due by"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <p><button type="submit">\(t("Lưu", "Save"))</button> <span class="hint">\(t("Số thập phân viết 12,5 hoặc 12.5. Ô để trống không thay đổi.", "Decimals as 12,5 or 12.5. Empty fields change nothing."))</span></p>
             </form>
             """
