@@ -158,6 +158,7 @@ struct Serve: AsyncParsableCommand {
                 try await services.computeReportIndicators()
                 // A month of the air-quality stations' past readings, and their daily VN_AQI.
                 try await DemoAirQuality(services: services).load(days: 30)
+                try await DemoAirQuality(services: services).loadSensors(days: 30)
                 try await services.computeDerivedIndicators()
                 Output.line(DemoCity.describe(credentials, url: url))
             }
@@ -265,6 +266,7 @@ struct Demo: AsyncParsableCommand {
                     if done % 500_000 < 4500 { Output.line("air-quality readings: \(done)") }
                 }
                 Output.line("added \(written) air-quality readings in \(Int(Date().timeIntervalSince(started))) s")
+                try await DemoAirQuality(services: services).loadSensors(days: min(days, 30))
             }
             if let (indicators, areas, months) = indicatorScale {
                 let started = Date()

@@ -122,7 +122,7 @@ public enum Timestamp {
     }
 
     /// Year, month and day from days since 1970-01-01 (Howard Hinnant's civil-from-days).
-    static func civilDate(daysSince1970 day: Int64) -> (Int, Int, Int) {
+    public static func civilDate(daysSince1970 day: Int64) -> (Int, Int, Int) {
         let z = day + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -134,7 +134,7 @@ public enum Timestamp {
     }
 
     /// Days since 1970-01-01 of a civil date (the same author's days-from-civil).
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -101,4 +101,49 @@ import Testing
             #expect(noon.dominant == .pm10)
         }
     }
+
+    /// Traffic counters' and car parks' readings averaged into a day, then over an area's sensors.
+    @Test(arguments: TestEngine.all)
+    func trafficAndParkingAreTheirDaysMeansPerWardAndProvince(engine: TestEngine) async throws {
+        try await withApp(engine) { services, _ in
+            let calendar = try await services.calendar.workingCalendar()
+            let day = CivilDay(2026, 11, 30)
+            let midnight = try #require(calendar.start(of: day))
+            func sensor(_ payload: JSON) async throws {
+                try await services.entities.createEntity(try ContextEntity.parse(payload, context: services.contexts.core, now: Date()), tenant: "", context: system)
+            }
+            try await sensor(["id": "urn:ngsi-ld:TrafficFlowObserved:A", "type": "TrafficFlowObserved", "wardCode": ["type": "Property", "value": "06685"]])
+            try await sensor(["id": "urn:ngsi-ld:TrafficFlowObserved:B", "type": "TrafficFlowObserved", "wardCode": ["type": "Property", "value": "06994"]])
+            try await sensor([
+                "id": "urn:ngsi-ld:OffStreetParking:P", "type": "OffStreetParking", "wardCode": ["type": "Property", "value": "06685"],
+                "totalSpotNumber": ["type": "Property", "value": 200],
+            ])
+            func reading(_ id: String, _ attribute: String, hour: Int, _ value: Double) -> AttributeReading {
+                AttributeReading(
+                    entityID: id, attribute: LDContext.defaultVocabulary + attribute, observedAt: midnight.addingTimeInterval(Double(hour) * 3600),
+                    number: value, instance: ["type": "Property", "value": .number(value)])
+            }
+            // A: 100 and 300 (mean 200); B: 600 (mean 600); the car park 150 and 50 free of 200 (25 % and 75 % taken)
+            try await services.history.recordReadings(
+                [
+                    reading("urn:ngsi-ld:TrafficFlowObserved:A", "intensity", hour: 3, 100), reading("urn:ngsi-ld:TrafficFlowObserved:A", "intensity", hour: 8, 300),
+                    reading("urn:ngsi-ld:TrafficFlowObserved:B", "intensity", hour: 8, 600),
+                    reading("urn:ngsi-ld:OffStreetParking:P", "availableSpotNumber", hour: 2, 150), reading("urn:ngsi-ld:OffStreetParking:P", "availableSpotNumber", hour: 14, 50),
+                    // a reading of the next day is not this day's
+                    reading("urn:ngsi-ld:TrafficFlowObserved:A", "intensity", hour: 25, 5000),
+                ], tenant: "", context: system)
+            // a day not over yet has no value; once it is, its readings' means
+            _ = try await AirQualityIndicators.catchUp(services, since: .distantPast, now: midnight.addingTimeInterval(20 * 3600))
+            #expect(try await services.indicators.values(IndicatorValueQuery(indicators: [SensorIndicators.traffic.code])).isEmpty)
+            _ = try await AirQualityIndicators.catchUp(services, since: .distantPast, now: midnight.addingTimeInterval(26 * 3600))
+            let values = try await services.indicators.values(IndicatorValueQuery(indicators: [SensorIndicators.traffic.code, SensorIndicators.parking.code]))
+            let shown = Dictionary(
+                uniqueKeysWithValues: values.filter { $0.period == Period(.day, containing: day) }.map { ("\($0.indicator.rawValue) \($0.area.rawValue)", $0.value) })
+            #expect(
+                shown == [
+                    "luu-luong-giao-thong 06685": 200, "luu-luong-giao-thong 06994": 600, "luu-luong-giao-thong 22": 400,
+                    "lap-day-bai-do-xe 06685": 50, "lap-day-bai-do-xe 22": 50,
+                ])
+        }
+    }
 }

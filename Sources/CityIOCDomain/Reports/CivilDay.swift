@@ -66,14 +66,7 @@ extension Int {
 
 extension CivilDay {
     /// Days since 1970-01-01 in the proleptic Gregorian calendar.
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    public var dayNumber: Int { Timestamp.daysSince1970(year: year, month: month, day: day) }
 
     /// Whole days from `start` to `end` (negative when `end` is earlier).
     public static func days(from start: CivilDay, to end: CivilDay) -> Int { end.dayNumber - start.dayNumber }

@@ -1,7 +1,9 @@
 import CityIOCDomain
 import Foundation
 
-/// Past hourly readings of the demo's air-quality stations, so that VN_AQI has days to show:
+/// Past hourly readings of the demo's sensors — air-quality stations, and traffic counters and
+/// car parks (`loadSensors`) — so that VN_AQI and the daily sensor indicators have days to show.
+/// The air:
 /// PM2.5 that is higher in the dry winter months and at the morning and evening rush hours,
 /// PM10 about 1.6 times PM2.5, ozone that rises through the afternoon sun, NO₂ and CO with the
 /// traffic — made up, deterministic for a station and hour, and plausible for Quảng Ninh. For
@@ -62,6 +64,54 @@ public struct DemoAirQuality: Sendable {
         if written > 0 {
             let calendar = try await services.calendar.workingCalendar()
             try await AirQualityIndicators.compute(
+                services, from: calendar.civilDay(of: Date(timeIntervalSince1970: Double(firstHour) * 3600)), to: calendar.civilDay(of: now), now: now)
+        }
+        return written
+    }
+
+    /// Hourly readings of the demo's traffic counters (vehicles an hour, with the rush hours and
+    /// quieter weekends) and car parks (free spaces, fullest in the working day) for the `days`
+    /// up to now, where a sensor has none from before yesterday; then their daily indicators.
+    @discardableResult
+    public func loadSensors(days: Int, now: Date = Date()) async throws -> Int {
+        let context = ChangeContext(principal: .system("demo"), now: now)
+        let hourNow = Int((now.timeIntervalSince1970 / 3600).rounded(.down))
+        let firstHour = hourNow - days * 24
+        var written = 0
+        for kind in SensorIndicators.kinds {
+            let sensors = try await AirQualityIndicators.stations(services, type: kind.type).sorted { $0.id < $1.id }
+            for (number, sensor) in sensors.enumerated() {
+                let past = try await services.history.numbers(
+                    tenant: "", entities: [sensor.id], attributes: [kind.attribute], from: Date(timeIntervalSince1970: Double(firstHour) * 3600),
+                    to: now.addingTimeInterval(-2 * 86400))
+                guard past.isEmpty else { continue }
+                let total = sensor.entity.attributes[SensorIndicators.vocabulary + "totalSpotNumber"]?.first?["value"]?.number ?? 100
+                let readings = (firstHour..<hourNow).map { hour in
+                    let at = Date(timeIntervalSince1970: Double(hour) * 3600)
+                    let local = Double((hour + 7) % 24)
+                    // 1970-01-01 was a Thursday: days 2 and 3 after it (mod 7) are Saturday and Sunday.
+                    let weekend = [2, 3].contains(((hour + 7) / 24) % 7)
+                    func bump(_ centre: Double, _ width: Double) -> Double { exp(-pow(local - centre, 2) / width) }
+                    let noise = Self.noise(number &* 7919 &+ hour &* 13 &+ (kind.indicator.code == SensorIndicators.traffic.code ? 1 : 2))
+                    let value: Double
+                    if kind.indicator.code == SensorIndicators.traffic.code {
+                        let shape = 0.15 + 0.5 * bump(12, 30) + 1.1 * bump(7.5, 2) + 1.2 * bump(17.5, 2.5)
+                        value = ((120 + 60 * Double(number % 5)) * shape * (weekend ? 0.75 : 1) * (1 + 0.15 * noise)).rounded()
+                    } else {
+                        let taken = min(0.97, (0.2 + 0.6 * bump(13, 14) + (weekend ? 0.1 : 0)) * (1 + 0.1 * noise))
+                        value = (total * (1 - taken)).rounded()
+                    }
+                    return AttributeReading(
+                        entityID: sensor.id, attribute: kind.attribute, observedAt: at, number: value,
+                        instance: ["type": "Property", "value": .number(value), "observedAt": .string(Timestamp.utcMilliseconds(at))])
+                }
+                try await services.history.recordReadings(readings, tenant: "", context: context)
+                written += readings.count
+            }
+        }
+        if written > 0 {
+            let calendar = try await services.calendar.workingCalendar()
+            try await SensorIndicators.compute(
                 services, from: calendar.civilDay(of: Date(timeIntervalSince1970: Double(firstHour) * 3600)), to: calendar.civilDay(of: now), now: now)
         }
         return written

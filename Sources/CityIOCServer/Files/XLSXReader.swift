@@ -306,24 +306,9 @@ enum XLSXReader {
             var whole = Int(serial.rounded(.down))
             if !date1904 && whole < 61 { whole += 1 }
             let unixDay = date1904 ? whole - 24107 : whole - 25569
-            let (year, month, day) = civil(unixDay)
-            let yyyy = String(year)
-            let mm = month < 10 ? "0\(month)" : String(month)
-            let dd = day < 10 ? "0\(day)" : String(day)
-            return shown == .date ? "\(yyyy)-\(mm)-\(dd)" : "\(yyyy)-\(mm)"
-        }
-
-        /// The proleptic Gregorian date of a day counted from 1970-01-01.
-        static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let shifted = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-            let month = shifted < 10 ? shifted + 3 : shifted - 9
-            return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+            let (year, month, day) = Timestamp.civilDate(daysSince1970: Int64(unixDay))
+            let civil = CivilDay(year, month, day)
+            return shown == .date ? civil.description : "\(year.zeroPadded(4))-\(month.zeroPadded(2))"
         }
     }
 }

@@ -27,12 +27,13 @@ enum AirQualityIndicators {
     struct Station: Sendable {
         var id: String
         var area: Area.Code?
+        var entity: ContextEntity
     }
 
-    /// The stations and the ward each stands in: its `wardCode`, else the ward whose outline
+    /// The stations (or other sensors of `type`) and the ward each stands in: its `wardCode`, else the ward whose outline
     /// holds its location, else the nearest ward centre.
-    static func stations(_ services: AppServices) async throws -> [Station] {
-        let found = try await services.entities.entities(EntityQuery(types: [stationType], limit: 10_000), tenant: "").entities
+    static func stations(_ services: AppServices, type: String = stationType) async throws -> [Station] {
+        let found = try await services.entities.entities(EntityQuery(types: [type], limit: 10_000), tenant: "").entities
         let areas = try await services.organisation.areas(AreaQuery())
         let known = Set(areas.map(\.code.rawValue))
         var stations: [Station] = []
@@ -44,7 +45,7 @@ enum AirQualityIndicators {
                     try await services.boundaries.area(containingLatitude: latitude, longitude: longitude)
                     ?? NearestArea.find(latitude: latitude, longitude: longitude, in: areas)?.code
             }
-            stations.append(Station(id: entity.id, area: area))
+            stations.append(Station(id: entity.id, area: area, entity: entity))
         }
         return stations
     }
@@ -134,24 +135,33 @@ enum AirQualityIndicators {
     /// What the job does each minute: the days whose readings arrived since `since` (all days
     /// back to the earliest such reading, to today), or nothing when none did.
     static func catchUp(_ services: AppServices, since: Date, now: Date = Date()) async throws -> Int {
-        let stations = Set(try await stations(services).map(\.id))
-        let arrived = try await services.history.entitiesWithReadings(tenant: "", recordedAfter: since).filter { stations.contains($0.entityID) }
-        guard let earliest = arrived.map(\.earliest).min() else { return 0 }
+        let arrived = try await services.history.entitiesWithReadings(tenant: "", recordedAfter: since)
+        guard !arrived.isEmpty else { return 0 }
         let calendar = try await services.calendar.workingCalendar()
         let today = calendar.civilDay(of: now)
-        // A reading's hour counts in the day after too (its 8-hour O₃ means); at most a year back.
-        let oldest = calendar.civilDay(of: max(earliest, now.addingTimeInterval(-366 * 86400)))
-        return try await compute(services, from: oldest, to: today, now: now)
+        // At most a year back.
+        func oldest(_ entities: Set<String>) -> CivilDay? {
+            arrived.filter { entities.contains($0.entityID) }.map(\.earliest).min().map { calendar.civilDay(of: max($0, now.addingTimeInterval(-366 * 86400))) }
+        }
+        var written = 0
+        if let first = oldest(Set(try await stations(services).map(\.id))) {
+            // A reading's hour counts in the day after too (its 8-hour O₃ means).
+            written += try await compute(services, from: first, to: today, now: now)
+        }
+        var sensors: Set<String> = []
+        for kind in SensorIndicators.kinds { sensors.formUnion(try await stations(services, type: kind.type).map(\.id)) }
+        if let first = oldest(sensors) { written += try await SensorIndicators.compute(services, from: first, to: today, now: now) }
+        return written
     }
 
-    /// Where the job has read up to. Kept in memory, and only as an optimisation: it starts ten
-    /// minutes before the process (what a server that stopped just before had not yet computed),
-    /// looks a minute further back than its last run (PostgreSQL may commit a write after a later
-    /// one), and a second server computes the same values, which are written once. Readings
-    /// loaded by `cityioc demo` are computed there.
+    /// Where the job has read up to. Kept in memory, and only as an optimisation: it starts when
+    /// the process does (readings `cityioc demo` loads are computed there; a live station's next
+    /// reading brings its day back in after a restart), looks a minute further back than its
+    /// last run (PostgreSQL may commit a write after a later one), and a second server computes
+    /// the same values, which are written once.
     final class Watermark: @unchecked Sendable {
         private let lock = NSLock()
-        private var since = Date().addingTimeInterval(-600)
+        private var since = Date()
 
         func run(_ services: AppServices) async throws {
             let started = Date()

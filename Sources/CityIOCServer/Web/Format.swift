@@ -28,6 +28,11 @@ struct Format: Sendable {
         return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
+    /// A civil day as Vietnamese and British readers write it: 25/12/2026.
+    func day(_ day: CivilDay) -> String {
+        "\(day.day.zeroPadded(2))/\(day.month.zeroPadded(2))/\(day.year)"
+    }
+
     func integer(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var groups: [Substring] = []

@@ -52,7 +52,7 @@ struct HomeController {
         let reminder = try await IndicatorEntryPages(services: services).reminder(context)
         let due: HTML =
             reminder.map { reminder in
-                let date = "\(reminder.deadline.day.zeroPadded(2))/\(reminder.deadline.month.zeroPadded(2))/\(reminder.deadline.year)"
+                let date = f.day(reminder.deadline)
                 let text = Text(
                     vi: reminder.late
                         ? "\(reminder.count) chỉ tiêu của cơ quan đã quá hạn gửi số liệu (hạn \(date))." : "\(reminder.count) chỉ tiêu của cơ quan cần gửi số liệu trước \(date).",

@@ -217,7 +217,7 @@ struct IndicatorEntryPages {
     static func deadlineTag(_ period: Period, value: IndicatorValue?, today: CivilDay, _ chrome: Chrome) -> HTML {
         let language = chrome.language
         let deadline = period.reportingDeadline(day: dueDay)
-        let date = "\(deadline.day.zeroPadded(2))/\(deadline.month.zeroPadded(2))/\(deadline.year)"
+        let date = chrome.format.day(deadline)
         switch standing(period, value: value, today: today) {
         case .sent: return "\(date) <span class=\"tag ok\">\(Text(vi: "đã gửi", en: "sent")(language))</span>"
         case .dueIn(let days) where days <= dueSoonDays:
