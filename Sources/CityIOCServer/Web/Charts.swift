@@ -130,8 +130,10 @@ extension Charts {
                     "<g><title>\(point.label): \(format.decimal(value, places: decimals))</title><circle class=\"point\" cx=\"\(number(x(index)))\" cy=\"\(number(y(value)))\" r=\"3\"/></g>"
                 )
             }
-            // Every `every`-th label, and the last unless it would run into the one before.
-            if index % every == 0 || (index == points.count - 1 && index % every > every / 2) {
+            // Every `every`-th label, and the last unless it would run into the one before (a
+            // label of a day, `2026-11-30`, is some 80 units wide; a month's some 56).
+            let room = Double(index % every) * step >= Double(point.label.count) * 8
+            if index % every == 0 || (index == points.count - 1 && room) {
                 parts.append("<text class=\"axis\" x=\"\(number(x(index)))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\">\(point.label)</text>")
             }
         }
