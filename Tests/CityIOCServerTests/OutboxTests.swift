@@ -139,3 +139,41 @@ actor RecordingTransport: MessageTransport {
         }
     }
 }
+
+/// Agencies reminded of their indicator figures before the reporting deadline, through the outbox.
+@Suite struct IndicatorReminderTests {
+    @Test(arguments: TestEngine.all)
+    func anAgencyIsRemindedOncePerDeadlineOfTheFiguresItHasNotSent(engine: TestEngine) async throws {
+        try await withServices(engine) { services in
+            try await Fixture.seed(services)
+            var construction = try #require(try await services.organisation.agency("so-xay-dung"))
+            construction.email = "xaydung@example.vn"
+            try await services.organisation.updateAgency(construction, context: system)
+            try await services.indicators.saveIndicator(IndicatorAPITests.cleanWater, context: system)
+            let calendar = try await services.calendar.workingCalendar()
+            func at(_ day: CivilDay) throws -> Date { try #require(calendar.start(of: day)).addingTimeInterval(9 * 3600) }
+
+            // 15 days before the 25 December deadline of November's figures: nothing yet
+            #expect(try await services.outbox.remindIndicatorsDue(now: try at(CivilDay(2026, 12, 10)), calendar: calendar, dueDay: 25, within: 5) == 0)
+            // three days before: one entry, and only one however often the job runs
+            _ = try await services.outbox.remindIndicatorsDue(now: try at(CivilDay(2026, 12, 22)), calendar: calendar, dueDay: 25, within: 5)
+            _ = try await services.outbox.remindIndicatorsDue(now: try at(CivilDay(2026, 12, 23)), calendar: calendar, dueDay: 25, within: 5)
+            let waiting = try await services.outbox.outbox(limit: 10).filter { $0.audience == .indicators }
+            #expect(waiting.count == 1)
+            #expect(waiting.first?.deadline == CivilDay(2026, 12, 25))
+            #expect(waiting.first?.reportID == nil)
+
+            let transport = RecordingTransport()
+            #expect(try await services.outbox.deliverOutbox(through: transport, now: try at(CivilDay(2026, 12, 23))) == 1)
+            let sent = await transport.sent
+            #expect(sent.map(\.to) == ["xaydung@example.vn"])
+            #expect(sent.first?.subject.contains("25/12/2026") == true)
+            #expect(sent.first?.text.contains("Tỷ lệ hộ dùng nước sạch / Households on clean water (2026-11)") == true)
+
+            // once the figure is sent, a later deadline's reminder is not made for it
+            _ = try await services.indicators.setValues(
+                [IndicatorValueDraft(indicator: "nuoc-sach", area: "22", period: Period("2026-12")!, value: 97)], context: system)
+            #expect(try await services.outbox.remindIndicatorsDue(now: try at(CivilDay(2027, 1, 21)), calendar: calendar, dueDay: 25, within: 5) == 0)
+        }
+    }
+}

@@ -206,7 +206,7 @@ import Testing
             for (event, actor) in [(ReportWorkflow.Event.accept, staff), (.resolve(answer: "Đã vá"), staff), (.publish, operatorOnDuty)] {
                 _ = try await services.reports.transition(Report.ID(first), event, workflow: .init(actor: actor, now: Date(), calendar: calendar), context: system)
             }
-            let told = try await services.outbox.outbox(limit: 50).filter { $0.reportID.rawValue == second && $0.status == .published }
+            let told = try await services.outbox.outbox(limit: 50).filter { $0.reportID?.rawValue == second && $0.status == .published }
             #expect(told.count == 1)
             let gateway = RecordingTransport()
             try await services.outbox.deliverOutbox(through: gateway, now: Date())

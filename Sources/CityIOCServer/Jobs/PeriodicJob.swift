@@ -65,7 +65,10 @@ public struct PeriodicJob: ServiceLifecycle.Service {
         if let transport {
             jobs.append(
                 PeriodicJob(name: "reminders", every: .seconds(300), logger: logger) {
-                    try await services.outbox.remindDueSoon(now: Date(), calendar: try await services.calendar.workingCalendar())
+                    let calendar = try await services.calendar.workingCalendar()
+                    try await services.outbox.remindDueSoon(now: Date(), calendar: calendar)
+                    try await services.outbox.remindIndicatorsDue(
+                        now: Date(), calendar: calendar, dueDay: IndicatorEntryPages.dueDay, within: IndicatorEntryPages.dueSoonDays)
                 })
             jobs.append(
                 PeriodicJob(name: "notifications", every: .seconds(5), logger: logger) {

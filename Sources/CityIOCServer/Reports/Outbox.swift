@@ -5,24 +5,31 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// A notification in the outbox: who is to hear about which report and what happened.
+/// A notification in the outbox: who is to hear about which report and what happened — or an
+/// agency whose indicator figures are due (`indicators`, with the deadline and no report).
 public struct OutboxMessage: Sendable, Equatable {
     public enum Audience: String, Sendable {
         case reporter, agency
         /// The holding agency, before its deadline passes.
         case reminder
+        /// An agency's indicator figures not yet sent, before their reporting deadline.
+        case indicators
     }
 
     public var id: Int64
-    public var reportID: Report.ID
+    /// Nil for an indicator reminder.
+    public var reportID: Report.ID?
     public var audience: Audience
     public var agencyID: Agency.ID?
-    public var status: ReportWorkflow.Status
+    /// The report's status the message tells of; nil for an indicator reminder.
+    public var status: ReportWorkflow.Status?
     public var createdAt: Date
     public var attempts: Int
     public var deliveredAt: Date?
     public var failedAt: Date?
     public var lastError: String?
+    /// An indicator reminder's reporting deadline.
+    public var deadline: CivilDay? = nil
 }
 
 /// One message ready for a gateway: the address resolved at sending time.
@@ -77,6 +84,10 @@ public protocol OutboxStore: Sendable {
     /// (`Deadline.standing`), once per deadline; returns how many.
     @discardableResult
     func remindDueSoon(now: Date, calendar: WorkingCalendar) async throws -> Int
+    /// Leaves one reminder per agency and reporting deadline `within` days ahead while some of
+    /// its indicator figures are not sent; returns how many entries it tried to add.
+    @discardableResult
+    func remindIndicatorsDue(now: Date, calendar: WorkingCalendar, dueDay: Int, within days: Int) async throws -> Int
 }
 
 extension CityStore {
@@ -116,7 +127,7 @@ extension CityStore {
 }
 
 extension CityStore: OutboxStore {
-    static let outboxColumns = "id, report_id, audience, agency_id, status, created_at, attempts, delivered_at, failed_at, last_error"
+    static let outboxColumns = "id, report_id, audience, agency_id, status, created_at, attempts, delivered_at, failed_at, last_error, deadline"
 
     public func outbox(limit: Int) async throws -> [OutboxMessage] {
         try await database.query(SQL("SELECT \(Self.outboxColumns) FROM outbox ORDER BY id DESC LIMIT \(max(1, min(limit, 1000)))"))
@@ -124,14 +135,14 @@ extension CityStore: OutboxStore {
     }
 
     static func outboxMessage(_ row: SQLRow) throws -> OutboxMessage {
-        guard let audience = OutboxMessage.Audience(rawValue: try row.text("audience")),
-            let status = ReportWorkflow.Status(rawValue: try row.text("status"))
-        else { throw StoreError.corruptRow("outbox") }
+        guard let audience = OutboxMessage.Audience(rawValue: try row.text("audience")) else { throw StoreError.corruptRow("outbox") }
+        let status = ReportWorkflow.Status(rawValue: try row.text("status"))
+        guard audience == .indicators || (status != nil && row.optionalText("report_id") != nil) else { throw StoreError.corruptRow("outbox") }
         return OutboxMessage(
-            id: try row.int("id"), reportID: Report.ID(try row.text("report_id")), audience: audience,
+            id: try row.int("id"), reportID: row.optionalText("report_id").map { Report.ID($0) }, audience: audience,
             agencyID: row.optionalText("agency_id").map { Agency.ID($0) }, status: status, createdAt: try row.date("created_at"),
             attempts: Int(try row.int("attempts")), deliveredAt: row.optionalDate("delivered_at"), failedAt: row.optionalDate("failed_at"),
-            lastError: row.optionalText("last_error"))
+            lastError: row.optionalText("last_error"), deadline: row.optionalText("deadline").flatMap(CivilDay.init))
     }
 
     public func deliverOutbox(through transport: any MessageTransport, now: Date) async throws -> Int {
@@ -209,8 +220,9 @@ extension CityStore: OutboxStore {
     /// The messages for one outbox entry, in Vietnamese and English, to the addresses known now.
     /// None when there is nobody to tell (the reporter left no address, the agency has no e-mail).
     func compose(_ message: OutboxMessage) async throws -> [OutgoingMessage] {
-        guard let report = try await report(message.reportID) else { return [] }
-        let status = Text.status(message.status)
+        if message.audience == .indicators { return try await composeIndicatorReminder(message) }
+        guard let reportID = message.reportID, let reportStatus = message.status, let report = try await report(reportID) else { return [] }
+        let status = Text.status(reportStatus)
         let id = String(message.id)
         // A deadline as the clerk reads it: the city's time, in both languages.
         let zone = try await workingCalendar().timeZone
@@ -225,8 +237,8 @@ extension CityStore: OutboxStore {
                 answered = into
                 text += "\n(\(report.id.rawValue) → \(into.id.rawValue))"
             }
-            if [.published, .rated].contains(message.status), let answer = answered.workflow.answer { text += "\n\n\(answer)" }
-            if message.status == .refused, let reason = report.workflow.steps.last(where: { $0.status == .refused })?.note { text += "\n\n\(reason)" }
+            if [.published, .rated].contains(reportStatus), let answer = answered.workflow.answer { text += "\n\n\(answer)" }
+            if reportStatus == .refused, let reason = report.workflow.steps.last(where: { $0.status == .refused })?.note { text += "\n\n\(reason)" }
             var out: [OutgoingMessage] = []
             if let email = report.reporter.email {
                 out.append(OutgoingMessage(messageId: id + "-email", channel: .email, to: email, subject: subject, text: text, reportId: report.id.rawValue))
@@ -240,7 +252,7 @@ extension CityStore: OutboxStore {
             return out
         case .reminder:
             // Nothing to remind of once the report has moved on.
-            guard report.workflow.status == message.status, let deadline = report.workflow.openDeadline, let agencyID = message.agencyID,
+            guard report.workflow.status == reportStatus, let deadline = report.workflow.openDeadline, let agencyID = message.agencyID,
                 let agency = try await self.agency(agencyID), let email = agency.email
             else { return [] }
             return [
@@ -249,6 +261,8 @@ extension CityStore: OutboxStore {
                     subject: "Sắp đến hạn / Due soon: \(report.id.rawValue) (\(due(deadline.due)))",
                     text: "\(report.description)\n\n\(report.address ?? "")\n/reports/\(report.id.rawValue)", reportId: report.id.rawValue)
             ]
+        case .indicators:
+            return []
         case .agency:
             guard let agencyID = message.agencyID, let agency = try await self.agency(agencyID), let email = agency.email else { return [] }
             let deadline = report.workflow.openDeadline.map { " · hạn / due \(due($0.due))" } ?? ""

@@ -6,7 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         organisation, serviceCatalogue, workingCalendar, reports, reportStatistics, routingRules, statisticsByKey, intakeLimits, outbox, mergedInto,
         attachments, intakeMessages, areaBoundaries, auditByKind, withdrawnAttachments, contextEntities, contextEntityBoxes, reportsNewestFirst,
-        indicators, walls, attributeHistory, indicatorFormulas,
+        indicators, walls, attributeHistory, indicatorFormulas, outboxForIndicators,
     ]
 
     static let organisation = Migration(
@@ -480,5 +480,28 @@ public enum Schema {
         version: 22, name: "indicator formulas",
         both: """
             ALTER TABLE indicators ADD COLUMN formula TEXT;
+            """)
+
+    /// The outbox also tells agencies of their indicator figures due: such an entry has no report,
+    /// the deadline instead, and one per agency and deadline. SQLite cannot drop a NOT NULL, so its
+    /// table is made again with its rows.
+    static let outboxForIndicators = Migration(
+        version: 23, name: "outbox for indicator reminders",
+        sqlite: """
+            CREATE TABLE outbox_next (
+                id INTEGER PRIMARY KEY, report_id TEXT REFERENCES reports(id), audience TEXT NOT NULL,
+                agency_id TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL, next_attempt_at TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0, delivered_at TEXT, failed_at TEXT, last_error TEXT, deadline TEXT);
+            INSERT INTO outbox_next (id, report_id, audience, agency_id, status, created_at, next_attempt_at, attempts, delivered_at, failed_at, last_error)
+                SELECT id, report_id, audience, agency_id, status, created_at, next_attempt_at, attempts, delivered_at, failed_at, last_error FROM outbox;
+            DROP TABLE outbox;
+            ALTER TABLE outbox_next RENAME TO outbox;
+            CREATE INDEX outbox_due ON outbox(next_attempt_at);
+            CREATE UNIQUE INDEX outbox_indicator_reminders ON outbox(agency_id, deadline) WHERE audience = 'indicators';
+            """,
+        postgres: """
+            ALTER TABLE outbox ALTER COLUMN report_id DROP NOT NULL;
+            ALTER TABLE outbox ADD COLUMN deadline TEXT;
+            CREATE UNIQUE INDEX outbox_indicator_reminders ON outbox(agency_id, deadline) WHERE audience = 'indicators';
             """)
 }

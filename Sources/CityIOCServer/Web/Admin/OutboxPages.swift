@@ -32,10 +32,15 @@ struct OutboxPages {
             case .reporter: audience = t("Người phản ánh", "Reporter")
             case .agency: audience = message.agencyID?.rawValue ?? ""
             case .reminder: audience = (message.agencyID?.rawValue ?? "") + " · " + t("nhắc hạn", "due-soon reminder")
+            case .indicators: audience = (message.agencyID?.rawValue ?? "") + " · " + t("hạn gửi số liệu chỉ tiêu", "indicator figures due")
             }
+            let subject: HTML =
+                message.reportID.map { "<a href=\"/reports/\($0.rawValue)\">\($0.rawValue)</a>" }
+                ?? "<a href=\"/indicators/entry\">\(t("Chỉ tiêu", "Indicators"))</a>"
+            let about = message.status.map { Text.status($0)(language) } ?? message.deadline.map { chrome.format.day($0) } ?? ""
             return """
-                <tr><td>\(chrome.format.dateTime(message.createdAt))</td><td><a href="/reports/\(message.reportID.rawValue)">\(message.reportID.rawValue)</a></td>
-                <td>\(audience)</td><td>\(Text.status(message.status)(language))</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
+                <tr><td>\(chrome.format.dateTime(message.createdAt))</td><td>\(subject)</td>
+                <td>\(audience)</td><td>\(about)</td><td>\(state)</td><td class="num">\(message.attempts)</td><td>\(message.lastError ?? "")</td></tr>
                 """
         }
         let title = t("Thông báo", "Notifications")
