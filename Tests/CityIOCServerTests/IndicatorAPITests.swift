@@ -752,6 +752,16 @@ import Testing
             let rates = try await services.indicators.values(IndicatorValueQuery(indicators: ["phan-anh-dung-han"], areas: ["22"]))
             #expect(!rates.isEmpty && rates.allSatisfy { (0...100).contains($0.value) })
             #expect(try await services.indicators.indicator("phan-anh-hai-long")?.method == .computed)
+            // By agency, from the same statistics: those assigned add up to no more than all received.
+            let pages = IndicatorPages(services: services)
+            let latest = try #require(province.map(\.period).max())
+            let byAgency = try await pages.agencyFigures(ReportIndicators.received, period: latest, language: .vi)
+            #expect(!byAgency.isEmpty)
+            #expect(byAgency.map(\.value).reduce(0, +) <= province.first { $0.period == latest }!.value)
+            #expect(byAgency.map(\.value) == byAgency.map(\.value).sorted(by: >))
+            let agencyRates = try await pages.agencyFigures(ReportIndicators.onTime, period: latest, language: .vi)
+            #expect(agencyRates.allSatisfy { (0...100).contains($0.value) })
+            #expect(try await pages.agencyFigures(IndicatorAPITests.cleanWater, period: latest, language: .vi).isEmpty)
             // Nothing new: nothing written, nothing audited.
             let audited = try await services.audit.auditEntries(AuditFilter(entityType: "indicator_value", limit: 1000)).count
             #expect(try await services.computeReportIndicators() == 0)

@@ -136,6 +136,7 @@ struct IndicatorPages {
             """
         }
         let map = try await wardMap(indicator, values: latest ?? [], heat: heat, areas: areas, chrome: chrome)
+        let agencies = try await byAgency(indicator, period: latestPeriod, chrome: chrome)
         let recent: [HTML] = here.sorted { $0.period > $1.period }.prefix(12).map { value in
             "<tr><td>\(value.period.label(language))</td><td class=\"num\">\(f.decimal(value.value, places: indicator.decimals))</td><td>\(value.setBy)</td><td>\(f.dateTime(value.setAt))</td><td>\(value.note ?? "")</td></tr>"
         }
@@ -155,6 +156,7 @@ struct IndicatorPages {
             <dt>\(t("Cơ quan cập nhật", "Updated by"))</dt><dd>\(owner?.displayName(language) ?? t("chưa giao", "not assigned"))</dd>
             <dt>\(t("Nguồn", "Source"))</dt><dd>\(indicator.source)</dd></dl>
             \(wardRows.isEmpty ? "" : HTML(raw: "<h2>\(HTML.escape(t("Theo địa bàn", "By area"))) · \(HTML.escape(latestPeriod?.label(language) ?? ""))</h2><div class=\"by-area\">\(map.raw)<div class=\"table-wrap\"><table class=\"data\"><tbody>\(HTML.join(wardRows).raw)</tbody></table></div></div>\(Self.downloads(request, chrome, table: "areas").raw)"))
+            \(agencies)
             <h2>\(t("Số liệu đã nhập", "Values sent"))</h2>
             <div class="table-wrap"><table class="data"><thead><tr><th>\(t("Kỳ", "Period"))</th><th class="num">\(t("Giá trị", "Value"))</th><th>\(t("Người cập nhật", "Set by"))</th><th>\(t("Lúc", "At"))</th><th>\(t("Ghi chú", "Note"))</th></tr></thead><tbody>\(recent)</tbody></table></div>
             \(Self.downloads(request, chrome))
@@ -190,6 +192,40 @@ struct IndicatorPages {
         return Charts.stackedBars(
             columns, series: AirQualityBand.allCases.map { ($0.name(language), $0.hex) },
             caption: Text(vi: "Số ngày theo mức VN_AQI, \(area.name)", en: "Days by VN_AQI band, \(area.name)")(language), format: chrome.format)
+    }
+
+    /// For the indicators computed from citizen reports, the same figure per agency for the
+    /// month, read from the report statistics (values are kept per area; agencies are not
+    /// areas), best first; empty for other indicators.
+    func agencyFigures(_ indicator: Indicator, period: Period?, language: Language) async throws -> [(agency: String, value: Double)] {
+        guard let period, period.frequency == .month, ReportIndicators.all.contains(where: { $0.code == indicator.code }) else { return [] }
+        let month = YearMonth(period.start)
+        let statistics = try await services.statistics.reportStatistics(
+            StatisticsQuery(from: month, to: month, scope: .all), calendar: try await services.calendar.workingCalendar())
+        let names = Dictionary(
+            uniqueKeysWithValues: try await services.organisation.agencies(AgencyQuery(includeInactive: true)).map { ($0.id.rawValue, $0.displayName(language)) })
+        return (statistics.breakdown[.agency] ?? [:]).compactMap { key, tally in
+            let value: Double?
+            switch indicator.code {
+            case ReportIndicators.received.code: value = Double(tally.total)
+            case ReportIndicators.onTime.code: value = tally.onTimeRate.map { $0 * 100 }
+            default: value = tally.averageStars
+            }
+            return value.map { (names[key] ?? key, indicator.rounded($0)) }
+        }.sorted { indicator.direction == .lowerIsBetter ? $0.1 < $1.1 : ($0.1, $1.0) > ($1.1, $0.0) }
+    }
+
+    func byAgency(_ indicator: Indicator, period: Period?, chrome: Chrome) async throws -> HTML {
+        let figures = try await agencyFigures(indicator, period: period, language: chrome.language)
+        guard let period, !figures.isEmpty else { return "" }
+        let heat = Self.heat(figures.map(\.value), direction: indicator.direction)
+        let rows: [HTML] = figures.map { name, value in
+            "<tr><td>\(name)</td><td class=\"num heat-\(heat(value))\">\(chrome.format.decimal(value, places: indicator.decimals))</td></tr>"
+        }
+        return """
+            <h2>\(Text(vi: "Theo cơ quan xử lý", en: "By agency")(chrome.language)) · \(period.label(chrome.language))</h2>
+            <div class="table-wrap"><table class="data"><tbody>\(rows)</tbody></table></div>
+            """
     }
 
     /// A colour step from 0 (the worst of these values) to 4 (the best), in the indicator's direction.
