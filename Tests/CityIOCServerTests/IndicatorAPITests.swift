@@ -398,9 +398,9 @@ import Testing
             let left = CivilDay.days(from: today, to: deadline)
             #expect(home.contains("cần gửi số liệu trước") == (left >= 0 && left <= 5))
             #expect(home.contains("đã quá hạn gửi số liệu") == (left < 0))
-            let soon = IndicatorEntryPages.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 22))
+            let soon = IndicatorDeadlines.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 22))
             #expect(soon == .dueIn(3))
-            #expect(IndicatorEntryPages.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 27)) == .late(2))
+            #expect(IndicatorDeadlines.standing(Period("2026-11")!, value: nil, today: CivilDay(2026, 12, 27)) == .late(2))
 
             // A word where a number goes: refused, marked, nothing written.
             let wrong = try await clerk.post("/indicators/entry", form: ["value.nuoc-sach": "chín mươi"])

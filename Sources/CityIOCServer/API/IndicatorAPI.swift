@@ -122,7 +122,7 @@ struct IndicatorAPI {
         }
         var request = request
         let data = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
-        let upload: IndicatorEntryPages.Upload = contentType.hasPrefix("text/csv") ? .csv(String(decoding: data, as: UTF8.self)) : .xlsx(data)
+        let upload: SheetUpload = contentType.hasPrefix("text/csv") ? .csv(String(decoding: data, as: UTF8.self)) : .xlsx(data)
         switch upload.table() {
         case .failure(let problem):
             throw ClientError(.unprocessableContent, problem.message)

@@ -48,7 +48,7 @@ extension CityStore {
     func composeIndicatorReminder(_ message: OutboxMessage) async throws -> [OutgoingMessage] {
         guard let agencyID = message.agencyID, let deadline = message.deadline, let agency = try await agency(agencyID), let email = agency.email else { return [] }
         let calendar = try await workingCalendar()
-        let missing = try await missingFigures(agency: agencyID, today: calendar.civilDay(of: message.createdAt), dueDay: IndicatorEntryPages.dueDay)
+        let missing = try await missingFigures(agency: agencyID, today: calendar.civilDay(of: message.createdAt), dueDay: IndicatorDeadlines.dueDay)
             .filter { $0.deadline == deadline }
         guard !missing.isEmpty else { return [] }
         let date = Format(language: .vi, timeZone: calendar.timeZone).day(deadline)

@@ -68,7 +68,7 @@ public struct PeriodicJob: ServiceLifecycle.Service {
                     let calendar = try await services.calendar.workingCalendar()
                     try await services.outbox.remindDueSoon(now: Date(), calendar: calendar)
                     try await services.outbox.remindIndicatorsDue(
-                        now: Date(), calendar: calendar, dueDay: IndicatorEntryPages.dueDay, within: IndicatorEntryPages.dueSoonDays)
+                        now: Date(), calendar: calendar, dueDay: IndicatorDeadlines.dueDay, within: IndicatorDeadlines.dueSoonDays)
                 })
             jobs.append(
                 PeriodicJob(name: "notifications", every: .seconds(5), logger: logger) {

@@ -17,25 +17,6 @@ struct IndicatorEntryPages {
         router.on(.post, "/indicators/import", .permission(.enterIndicatorValues), use: importFile)
     }
 
-    /// The day of the month after a period when its figures are due (`CITYIOC_INDICATOR_DUE_DAY`, 25 by default).
-    static let dueDay = ProcessInfo.processInfo.environment["CITYIOC_INDICATOR_DUE_DAY"].flatMap { Int($0) }.map { min(max($0, 1), 28) } ?? 25
-    /// Days before the deadline from which a missing figure is called due soon.
-    static let dueSoonDays = 5
-
-    /// How a due figure stands on `today`: sent, due in so many days, or late by so many.
-    enum Standing: Equatable {
-        case sent
-        case dueIn(Int)
-        case late(Int)
-    }
-
-    static func standing(_ period: Period, value: IndicatorValue?, today: CivilDay) -> Standing {
-        if value != nil { return .sent }
-        let deadline = period.reportingDeadline(day: dueDay)
-        let days = CivilDay.days(from: today, to: deadline)
-        return days >= 0 ? .dueIn(days) : .late(-days)
-    }
-
     /// What a clerk should hear on signing in: how many of the agency's figures are due within
     /// `dueSoonDays` or late, and the earliest deadline among them; nil when none.
     func reminder(_ context: AppRequestContext) async throws -> (count: Int, deadline: CivilDay, late: Bool)? {
@@ -43,10 +24,10 @@ struct IndicatorEntryPages {
         let today = try await services.calendar.workingCalendar().civilDay(of: Date())
         var pressing: [(CivilDay, Bool)] = []
         for item in try await due(context) {
-            switch Self.standing(item.period, value: item.value, today: today) {
+            switch IndicatorDeadlines.standing(item.period, value: item.value, today: today) {
             case .sent: continue
-            case .dueIn(let days) where days <= Self.dueSoonDays: pressing.append((item.period.reportingDeadline(day: Self.dueDay), false))
-            case .late: pressing.append((item.period.reportingDeadline(day: Self.dueDay), true))
+            case .dueIn(let days) where days <= IndicatorDeadlines.dueSoonDays: pressing.append((item.period.reportingDeadline(day: IndicatorDeadlines.dueDay), false))
+            case .late: pressing.append((item.period.reportingDeadline(day: IndicatorDeadlines.dueDay), true))
             case .dueIn: continue
             }
         }
@@ -128,48 +109,6 @@ struct IndicatorEntryPages {
         return try sheet.response(format, filename: "cityioc-chi-tieu")
     }
 
-    /// An import's file as sent: a CSV's text, or a workbook's bytes.
-    enum Upload {
-        case csv(String)
-        case xlsx(Data)
-
-        /// Told apart by their content, not their names: a workbook is a ZIP archive.
-        init(_ data: Data) {
-            self = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? .xlsx(data) : .csv(String(decoding: data, as: UTF8.self))
-        }
-
-        /// The file's first bytes are those of an Excel 97–2003 workbook (an OLE compound file).
-        static func isOldExcel(_ data: Data) -> Bool { data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) }
-
-        /// The table in the file, or what is wrong with it in the clerk's language.
-        func table() -> Result<CSVTable, ImportProblem> {
-            switch self {
-            case .csv(let text):
-                do {
-                    return .success(try CSVTable(text))
-                } catch {
-                    switch error {
-                    case .empty:
-                        return .failure(ImportProblem(Text(vi: "Tệp không có dòng nào.", en: "The file has no rows.")))
-                    case .unterminatedQuote(let line):
-                        return .failure(ImportProblem(Text(vi: "Dòng \(line): dấu ngoặc kép không được đóng.", en: "Line \(line): a quote is never closed.")))
-                    }
-                }
-            case .xlsx(let data):
-                do {
-                    return .success(try XLSXReader.table(data))
-                } catch {
-                    return .failure(ImportProblem(error.message))
-                }
-            }
-        }
-    }
-
-    struct ImportProblem: Error {
-        var message: Text
-        init(_ message: Text) { self.message = message }
-    }
-
     /// The import's two steps: `check` reads the file (CSV or .xlsx) and shows what would be
     /// written and what not; `commit` (the file sent back from the check's form) writes it.
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -179,15 +118,15 @@ struct IndicatorEntryPages {
         func refuse(_ message: String) async throws -> Response {
             try await page(context, flash: Flash(kind: .error, message: message), entered: [:], rejected: [], check: nil).response(status: .unprocessableContent)
         }
-        let upload: Upload
+        let upload: SheetUpload
         if let file = form.files["file"]?.first?.data, !file.isEmpty {
-            if Upload.isOldExcel(file) {
+            if SheetUpload.isOldExcel(file) {
                 return try await refuse(
                     Text(
                         vi: "Tệp .xls (Excel 97–2003) chưa đọc được: hãy lưu lại thành .xlsx hoặc CSV.",
                         en: "An .xls file (Excel 97–2003) cannot be read: save it as .xlsx or CSV.")(language))
             }
-            upload = Upload(file)
+            upload = SheetUpload(file)
         } else if let text = form["csv"], !text.isEmpty {
             upload = .csv(text)
         } else if let encoded = form["xlsx"], let data = Data(base64Encoded: encoded), !data.isEmpty {
@@ -216,11 +155,11 @@ struct IndicatorEntryPages {
     /// The deadline, and whether it is met, near or past, in the clerk's language.
     static func deadlineTag(_ period: Period, value: IndicatorValue?, today: CivilDay, _ chrome: Chrome) -> HTML {
         let language = chrome.language
-        let deadline = period.reportingDeadline(day: dueDay)
+        let deadline = period.reportingDeadline(day: IndicatorDeadlines.dueDay)
         let date = chrome.format.day(deadline)
-        switch standing(period, value: value, today: today) {
+        switch IndicatorDeadlines.standing(period, value: value, today: today) {
         case .sent: return "\(date) <span class=\"tag ok\">\(Text(vi: "đã gửi", en: "sent")(language))</span>"
-        case .dueIn(let days) where days <= dueSoonDays:
+        case .dueIn(let days) where days <= IndicatorDeadlines.dueSoonDays:
             return "\(date) <span class=\"tag warn\">\(Text(vi: "còn \(days) ngày", en: days == 1 ? "1 day left" : "\(days) days left")(language))</span>"
         case .dueIn: return "\(date)"
         case .late(let days):
@@ -229,7 +168,7 @@ struct IndicatorEntryPages {
     }
 
     struct Review {
-        var upload: Upload
+        var upload: SheetUpload
         var accepted: Int
         var rejected: [RejectedRow]
         var validOnly: Bool
