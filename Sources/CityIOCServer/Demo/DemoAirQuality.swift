@@ -21,7 +21,7 @@ public struct DemoAirQuality: Sendable {
     @discardableResult
     public func load(days: Int, stations count: Int? = nil, now: Date = Date(), progress: (Int) -> Void = { _ in }) async throws -> Int {
         let context = ChangeContext(principal: .system("demo"), now: now)
-        var stations = try await AirQualityIndicators.stations(services)
+        var stations = try await AirQualityIndicators.sensors(services)
         if let count, count > stations.count, let first = stations.first, let template = try await services.entities.entity(first.id, tenant: "") {
             let wards = try await services.organisation.areas(AreaQuery()).filter { $0.level.isCommuneLevel && $0.latitude != nil }
             var added: [ContextEntity] = []
@@ -36,7 +36,7 @@ public struct DemoAirQuality: Sendable {
             _ = try await services.entities.writeEntities(copies.map(\.id), tenant: "", action: "entity.batch.create", context: context) { index, stored in
                 stored == nil ? .store(copies[index]) : .keep
             }
-            stations = try await AirQualityIndicators.stations(services)
+            stations = try await AirQualityIndicators.sensors(services)
         }
         let hourNow = (now.timeIntervalSince1970 / 3600).rounded(.down)
         let firstHour = Int(hourNow) - days * 24
@@ -79,7 +79,7 @@ public struct DemoAirQuality: Sendable {
         let firstHour = hourNow - days * 24
         var written = 0
         for kind in SensorIndicators.kinds {
-            let sensors = try await AirQualityIndicators.stations(services, type: kind.type).sorted { $0.id < $1.id }
+            let sensors = try await AirQualityIndicators.sensors(services, type: kind.type).sorted { $0.id < $1.id }
             for (number, sensor) in sensors.enumerated() {
                 let past = try await services.history.numbers(
                     tenant: "", entities: [sensor.id], attributes: [kind.attribute], from: Date(timeIntervalSince1970: Double(firstHour) * 3600),

@@ -24,7 +24,7 @@ enum AirQualityIndicators {
     static let wardCode = LDContext.defaultVocabulary + "wardCode"
     static func attribute(_ pollutant: AirPollutant) -> String { LDContext.defaultVocabulary + pollutant.rawValue }
 
-    struct Station: Sendable {
+    struct Sensor: Sendable {
         var id: String
         var area: Area.Code?
         var entity: ContextEntity
@@ -32,11 +32,11 @@ enum AirQualityIndicators {
 
     /// The stations (or other sensors of `type`) and the ward each stands in: its `wardCode`, else the ward whose outline
     /// holds its location, else the nearest ward centre.
-    static func stations(_ services: AppServices, type: String = stationType) async throws -> [Station] {
+    static func sensors(_ services: AppServices, type: String = stationType) async throws -> [Sensor] {
         let found = try await services.entities.entities(EntityQuery(types: [type], limit: 10_000), tenant: "").entities
         let areas = try await services.organisation.areas(AreaQuery())
         let known = Set(areas.map(\.code.rawValue))
-        var stations: [Station] = []
+        var stations: [Sensor] = []
         for entity in found {
             var area = entity.attributes[wardCode]?.first?["value"]?.string.flatMap { known.contains($0) ? Area.Code($0) : nil }
             if area == nil, let box = CityStore.boundingBox(entity) {
@@ -45,7 +45,7 @@ enum AirQualityIndicators {
                     try await services.boundaries.area(containingLatitude: latitude, longitude: longitude)
                     ?? NearestArea.find(latitude: latitude, longitude: longitude, in: areas)?.code
             }
-            stations.append(Station(id: entity.id, area: area, entity: entity))
+            stations.append(Sensor(id: entity.id, area: area, entity: entity))
         }
         return stations
     }
@@ -96,12 +96,15 @@ enum AirQualityIndicators {
     /// The days `from...to` (the city's): each station's daily index, the areas' values written
     /// where they changed. Returns how many values were written.
     @discardableResult
-    static func compute(_ services: AppServices, from first: CivilDay, to last: CivilDay, now: Date = Date()) async throws -> Int {
+    static func compute(
+        _ services: AppServices, from first: CivilDay, to last: CivilDay, now: Date = Date(), stations known: [Sensor]? = nil
+    ) async throws -> Int {
         let context = ChangeContext(principal: .system("indicators"), now: now)
         if try await services.indicators.indicator(daily.code) == nil {
             do { try await services.indicators.saveIndicator(daily, context: context) } catch StoreError.duplicate {}
         }
-        let stations = try await stations(services)
+        var stations = known ?? []
+        if known == nil { stations = try await sensors(services) }
         guard !stations.isEmpty, first <= last, let province = try await services.organisation.areas(AreaQuery(level: .province)).first else { return 0 }
         let calendar = try await services.calendar.workingCalendar()
         guard let start = calendar.start(of: first), let end = calendar.start(of: last.next) else { return 0 }
@@ -144,13 +147,17 @@ enum AirQualityIndicators {
             arrived.filter { entities.contains($0.entityID) }.map(\.earliest).min().map { calendar.civilDay(of: max($0, now.addingTimeInterval(-366 * 86400))) }
         }
         var written = 0
-        if let first = oldest(Set(try await stations(services).map(\.id))) {
+        // Each kind's sensors read once, for both the test and the computation.
+        let stations = try await sensors(services)
+        if let first = oldest(Set(stations.map(\.id))) {
             // A reading's hour counts in the day after too (its 8-hour O₃ means).
-            written += try await compute(services, from: first, to: today, now: now)
+            written += try await compute(services, from: first, to: today, now: now, stations: stations)
         }
-        var sensors: Set<String> = []
-        for kind in SensorIndicators.kinds { sensors.formUnion(try await stations(services, type: kind.type).map(\.id)) }
-        if let first = oldest(sensors) { written += try await SensorIndicators.compute(services, from: first, to: today, now: now) }
+        var others: [String: [Sensor]] = [:]
+        for kind in SensorIndicators.kinds { others[kind.type] = try await sensors(services, type: kind.type) }
+        if let first = oldest(Set(others.values.joined().map(\.id))) {
+            written += try await SensorIndicators.compute(services, from: first, to: today, now: now, sensors: others)
+        }
         return written
     }
 

@@ -38,7 +38,9 @@ enum SensorIndicators {
     /// The days `from...to` that have ended (a mean of half a day would mislead): each kind's
     /// daily value per area. Returns how many values were written.
     @discardableResult
-    static func compute(_ services: AppServices, from first: CivilDay, to asked: CivilDay, now: Date = Date()) async throws -> Int {
+    static func compute(
+        _ services: AppServices, from first: CivilDay, to asked: CivilDay, now: Date = Date(), sensors known: [String: [AirQualityIndicators.Sensor]]? = nil
+    ) async throws -> Int {
         let context = ChangeContext(principal: .system("indicators"), now: now)
         let calendar = try await services.calendar.workingCalendar()
         let last = min(asked, calendar.civilDay(of: now).previous)
@@ -46,7 +48,8 @@ enum SensorIndicators {
         guard let start = calendar.start(of: first), let end = calendar.start(of: last.next) else { return 0 }
         var drafts: [IndicatorValueDraft] = []
         for kind in kinds {
-            let sensors = try await AirQualityIndicators.stations(services, type: kind.type)
+            var sensors = known?[kind.type] ?? []
+            if known?[kind.type] == nil { sensors = try await AirQualityIndicators.sensors(services, type: kind.type) }
             guard !sensors.isEmpty else { continue }
             if try await services.indicators.indicator(kind.indicator.code) == nil {
                 do { try await services.indicators.saveIndicator(kind.indicator, context: context) } catch StoreError.duplicate {}
