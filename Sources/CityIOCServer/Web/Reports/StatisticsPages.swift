@@ -257,12 +257,8 @@ struct StatisticsPages {
                 ])
             }
         }
-        let text = "\u{FEFF}" + lines.map { $0.map(Spreadsheet.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"cityioc-reports-\(by)-\(period.from)-\(period.to).csv\""
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        let sheet = Spreadsheet(name: by, header: lines[0], rows: lines.dropFirst().map { $0.map { .text($0) } })
+        return try sheet.response(.csv, filename: "cityioc-reports-\(by)-\(period.from)-\(period.to)")
     }
 
     // MARK: Page
