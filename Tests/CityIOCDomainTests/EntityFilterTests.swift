@@ -44,7 +44,15 @@ import Testing
         #expect(try matching("pm25", all) == ["1", "2", "3"])
         #expect(try matching("no2", all) == [])
         #expect(try matching("no2!=5", all) == [])
-        for bad in ["", "pm25>", "(pm25>1", "pm25>>1", "pm 25>1", "pm25~=(", "pm25==\"open", "a;;b"] {
+        // `!name` asks that the attribute is absent; a pattern keeps its own parentheses.
+        #expect(try matching("!no2", all) == ["1", "2", "3"])
+        #expect(try matching("!pm25", all) == [])
+        #expect(try matching("!no2;status==alert", all) == ["2"])
+        #expect(try matching("status~=(?i)ALERT", all) == ["2"])
+        #expect(try matching("status~=^(ok|none)$", all) == ["1", "3"])
+        #expect(try matching("(status~=(?i)^AL);pm25>50", all) == ["2"])
+        #expect(try matching(#"status~=\)|pm25<20"#, all) == ["1"])
+        for bad in ["", "pm25>", "(pm25>1", "pm25>>1", "pm 25>1", "pm25~=(", "pm25==\"open", "a;;b", "!pm25>3", "!"] {
             #expect(throws: NGSIError.self, "\(bad)") { try EntityFilter.parse(bad, context: Self.context) }
         }
     }
@@ -66,6 +74,10 @@ import Testing
         #expect(try ids("intersects", "Polygon", box) == ["1", "2"])
         #expect(try ids("disjoint", "Polygon", box) == ["3"])
         #expect(try ids("equals", "Point", "[106.7,21.1]") == ["3"])
+        // A Point contains the same Point (and intersects it), not a nearby one.
+        #expect(try ids("contains", "Point", "[106.7,21.1]") == ["3"])
+        #expect(try ids("intersects", "Point", "[106.7,21.1]") == ["3"])
+        #expect(try ids("contains", "Point", "[106.7001,21.1]") == [])
         let query = try GeoQuery.parse(georel: "near;maxDistance==600", geometry: "Point", coordinates: "[107.08,20.95]", property: LDContext.coreLocation)
         let candidates = try #require(query.candidateBox)
         #expect(candidates.0 < 107.08 && candidates.2 > 107.085 && candidates.1 < 20.95 && candidates.3 > 20.95)

@@ -195,6 +195,10 @@ import Testing
                     "BadRequestData"
                 ),
                 (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Unknown", "value": 1}}"#, 400, "BadRequestData"),
+                // Another kind's value member, or one only the server writes (4.5.2.2).
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Property", "value": 1, "object": "urn:x:2"}}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Relationship", "object": "urn:x:2", "value": 1}}"#, 400, "BadRequestData"),
+                (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Property", "value": 1, "previousValue": 0}}"#, 400, "BadRequestData"),
                 (.post, post, Self.headers(write), #"{"id": "urn:x:1", "type": "T", "a": {"type": "Property", "value": 1, "observedAt": "yesterday"}}"#, 400, "BadRequestData"),
                 (.post, post, Self.headers(write), "{not json", 400, "InvalidRequest"),
                 (.post, post, Self.headers(write, type: "text/plain"), #"{"id": "urn:x:1", "type": "T"}"#, 415, "UnsupportedMediaType"),

@@ -59,9 +59,9 @@ extension ContextEntity {
         var value = members[kind.valueMember] ?? .null
         if kind == .vocabProperty { value = Self.compactVocab(value, context) }
         if kind == .languageProperty, let language = view.language, case .object(let map) = value {
-            let chosen = map[language] ?? map["@none"] ?? map.sorted { $0.key < $1.key }.first?.value ?? .null
+            let (tag, chosen) = Self.chooseLanguage(map, language) ?? ("@none", .null)
             if view.representation == .keyValues { return chosen }
-            var out: [String: JSON] = ["type": .string(Kind.property.rawValue), "value": chosen, "lang": .string(map[language] != nil ? language : "@none")]
+            var out: [String: JSON] = ["type": .string(Kind.property.rawValue), "value": chosen, "lang": .string(tag)]
             if view.systemAttributes { out["createdAt"] = members["createdAt"]; out["modifiedAt"] = members["modifiedAt"] }
             return .object(out.compactMapValues { $0 })
         }
@@ -84,6 +84,46 @@ extension ContextEntity {
         if view.representation == .concise, kind == .property, out.count == 1, let bare = out["value"], bare.object == nil { return bare }
         if view.representation == .concise, kind == .geoProperty, out.count == 1, let bare = out["value"] { return bare }
         return .object(out)
+    }
+
+    /// The member of a languageMap that `lang` asks for. `lang` is one tag or a list as in
+    /// `Accept-Language` (`fr-CH,fr;q=0.9,*;q=0.5`): ranges by quality, then order; each tried as
+    /// written and then with its last subtags cut (RFC 4647 lookup: `fr-CH` finds `fr`), case
+    /// aside; `*` takes any. When none matches: the `@none` string, else the first tag in order.
+    /// The tag is the one chosen, so a client can tell what it got.
+    static func chooseLanguage(_ map: [String: JSON], _ lang: String) -> (tag: String, value: JSON)? {
+        let keys = map.keys.sorted()
+        let lowered = Dictionary(keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        for range in languageRanges(lang) {
+            if range == "*" {
+                if let key = keys.first(where: { $0 != "@none" }) ?? keys.first { return (key, map[key]!) }
+                continue
+            }
+            var tag = Substring(range)
+            while !tag.isEmpty {
+                if let key = lowered[String(tag)] { return (key, map[key]!) }
+                guard let cut = tag.lastIndex(of: "-") else { break }
+                tag = tag[..<cut]
+            }
+        }
+        if let none = map["@none"] { return ("@none", none) }
+        return keys.first.map { ($0, map[$0]!) }
+    }
+
+    /// `fr-CH, fr;q=0.9, *;q=0.5` → `["fr-ch", "fr", "*"]`: lowercased, by quality (1 when not
+    /// given), ties in the order written; ranges with quality 0 dropped.
+    static func languageRanges(_ text: String) -> [String] {
+        var ranges: [(tag: String, quality: Double, order: Int)] = []
+        for (order, part) in text.split(separator: ",").enumerated() {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, !tag.isEmpty else { continue }
+            var quality = 1.0
+            for parameter in pieces.dropFirst() where parameter.hasPrefix("q=") {
+                quality = Double(parameter.dropFirst(2)) ?? 1
+            }
+            if quality > 0 { ranges.append((tag.lowercased(), quality, order)) }
+        }
+        return ranges.sorted { $0.quality != $1.quality ? $0.quality > $1.quality : $0.order < $1.order }.map(\.tag)
     }
 
     static func compactVocab(_ value: JSON, _ context: LDContext) -> JSON {

@@ -65,6 +65,14 @@ public struct ContextEntity: Sendable, Equatable {
         "unitCode", "createdAt", "modifiedAt", "deletedAt", "instanceId", "objectType", "lang", "previousValue", "previousObject",
     ]
 
+    /// The members that hold an attribute's value, one per kind.
+    static let valueMembers = Set(Kind.allCases.map(\.valueMember))
+    /// Members of attributes in the server's answers and notifications only.
+    static let serverMembers: Set<String> = [
+        "previousValue", "previousObject", "previousLanguageMap", "previousVocab", "previousJson", "previousValueList", "previousObjectList",
+        "entity", "entityList", "entityIdSealed", "entityTypeSealed",
+    ]
+
     // MARK: - Reading a payload
 
     /// Reads an entity payload (normalized or concise) with the active context. Nothing is
@@ -155,6 +163,14 @@ public struct ContextEntity: Sendable, Equatable {
         }
         guard let content = members[kind.valueMember], !content.isNull else {
             throw .badData("The \(kind.rawValue) \(name) has no \(kind.valueMember).")
+        }
+        // Clause 4.5: an attribute holds its own kind's value member only (a Property with an
+        // `object` is a mistake, not a sub-property), and never what only the server writes.
+        if let stray = members.keys.sorted().first(where: { Self.valueMembers.contains($0) && $0 != kind.valueMember }) {
+            throw .badData("The \(kind.rawValue) \(name) cannot have \(stray): that member belongs to another kind of attribute.")
+        }
+        if let stray = members.keys.sorted().first(where: Self.serverMembers.contains) {
+            throw .badData("\(stray) of \(name) is written by the server; a request cannot send it.")
         }
         var out: [String: JSON] = ["type": .string(kind.rawValue)]
         switch kind {

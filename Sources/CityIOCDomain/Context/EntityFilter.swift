@@ -4,7 +4,8 @@ import Foundation
 /// and `|` (or, weaker), grouped by parentheses. A term names an attribute, optionally a path
 /// into its sub-attributes (`pm25.observedAt`) or into a JSON value (`address[locality]`), and
 /// compares it (`==`, `!=`, `<`, `<=`, `>`, `>=`, a list `a,b`, a range `1..5`, a pattern `~=`,
-/// `!~=`); a bare name asks that the attribute exists. Parsed once, then tested on entities.
+/// `!~=`); a bare name asks that the attribute exists, `!name` that it does not. Parsed once,
+/// then tested on entities.
 public indirect enum EntityFilter: Sendable, Equatable {
     case all([EntityFilter])
     case any([EntityFilter])
@@ -31,6 +32,8 @@ public indirect enum EntityFilter: Sendable, Equatable {
         case less(Literal, orEqual: Bool)
         case greater(Literal, orEqual: Bool)
         case matches(String, negated: Bool)
+        /// `!name`: the entity has no such attribute (or the path reaches no value).
+        case absent
     }
 
     public enum Literal: Sendable, Equatable {
@@ -111,6 +114,8 @@ public indirect enum EntityFilter: Sendable, Equatable {
         }
 
         mutating func term() throws(NGSIError) -> Term {
+            let absent = peek() == "!"
+            if absent { index += 1 }
             var names = [try name()]
             while peek() == "." {
                 index += 1
@@ -131,6 +136,10 @@ public indirect enum EntityFilter: Sendable, Equatable {
             let metadata: Set<String> = ["observedAt", "unitCode", "datasetId", "createdAt", "modifiedAt", "lang"]
             let path = names.enumerated().map { offset, name in offset > 0 && metadata.contains(name) ? name : context.expand(name) }
             let comparison = try self.comparison()
+            if absent {
+                guard comparison == nil else { throw problem("!\(names[0]) asks that an attribute is absent and takes no comparison") }
+                return Term(path: path, valuePath: valuePath, comparison: .absent)
+            }
             return Term(path: path, valuePath: valuePath, comparison: comparison)
         }
 
@@ -167,9 +176,20 @@ public indirect enum EntityFilter: Sendable, Equatable {
             return negated ? .unequal(values) : .equal(values)
         }
 
+        /// A regular expression runs to the next `;`, `|` or `)` outside its own parentheses
+        /// (`name~=(?i)eiff.*`, `id~=(a|b)`); a backslash keeps the next character.
         mutating func pattern() throws(NGSIError) -> String {
             let start = index
-            while let c = peek(), c != ";", c != "|", c != ")" { index += 1 }
+            var nesting = 0
+            while let c = peek() {
+                if c == "\\" {
+                    index = min(index + 2, text.count)
+                    continue
+                }
+                if nesting == 0, c == ";" || c == "|" || c == ")" { break }
+                if c == "(" { nesting += 1 } else if c == ")" { nesting -= 1 }
+                index += 1
+            }
             let pattern = String(String.UnicodeScalarView(text[start..<index]))
             guard !pattern.isEmpty, (try? Regex(pattern)) != nil else { throw problem("\(pattern) is not a regular expression") }
             return pattern
@@ -225,6 +245,7 @@ extension EntityFilter.Term {
     func matches(_ entity: ContextEntity) -> Bool {
         let values = self.values(in: entity)
         guard let comparison else { return !values.isEmpty }
+        if case .absent = comparison { return values.isEmpty }
         if case .unequal = comparison {
             // `!=` holds when the attribute exists and none of its values is one of those.
             return !values.isEmpty && values.allSatisfy { Self.test($0, comparison) }
@@ -261,6 +282,7 @@ extension EntityFilter.Term {
         case .greater(let literal, let orEqual): compare(value, literal).map { $0 == .orderedDescending || (orEqual && $0 == .orderedSame) } ?? false
         case .matches(let pattern, let negated):
             (value.string.map { text in (try? Regex(pattern)).map { text.contains($0) } ?? false } ?? false) != negated
+        case .absent: false
         }
     }
 

@@ -158,8 +158,15 @@ struct Shape {
     }
 
     /// Every vertex of `other` inside this shape's polygons and no edge crossing out.
+    /// A point or a line holds what lies on it (within 1 cm): a Point contains the same Point.
     func contains(_ other: Shape) -> Bool {
-        guard !polygons.isEmpty, !other.vertices.isEmpty, other.vertices.allSatisfy(covers) else { return false }
+        guard !other.vertices.isEmpty else { return false }
+        if polygons.isEmpty {
+            return other.vertices.allSatisfy { v in
+                points.contains { hypot(v.0 - $0.0, v.1 - $0.1) < 0.01 } || segments.contains { Self.distance(v, $0) < 0.01 }
+            }
+        }
+        guard other.vertices.allSatisfy(covers) else { return false }
         let mine = polygons.flatMap { $0 }.flatMap { ring in zip(ring, ring.dropFirst()).map { ($0, $1) } }
         return !other.segments.contains { a in mine.contains { Self.cross(a, $0) } }
     }

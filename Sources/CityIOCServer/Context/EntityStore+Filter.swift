@@ -3,10 +3,10 @@ import Foundation
 
 /// The part of a `q` filter the database can test, so that a query reads the entities that may
 /// match rather than every candidate of its type. Always a superset of what `EntityFilter`
-/// matches: the exact test in Swift still decides. Pushed down: an attribute's existence (`q=a`,
-/// through the attribute index, exact) and comparisons of a top-level attribute with numbers
-/// (`<`, `<=`, `>`, `>=`, `==`, ranges), which drop the entities whose every instance of the
-/// attribute has a plain number failing the test; anything else is left to Swift.
+/// matches: the exact test in Swift still decides. Pushed down: an attribute's existence or
+/// absence (`q=a`, `q=!a`, through the attribute index, exact) and comparisons of a top-level
+/// attribute with numbers (`<`, `<=`, `>`, `>=`, `==`, ranges), which drop the entities whose
+/// every instance of the attribute has a plain number failing the test; the rest is left to Swift.
 extension CityStore {
     static func prefilter(_ filter: EntityFilter, engine: DatabaseEngine) -> SQL? {
         switch filter {
@@ -33,6 +33,10 @@ extension CityStore {
         guard let comparison = term.comparison else {
             return SQL(
                 "EXISTS (SELECT 1 FROM context_entity_attributes a WHERE a.tenant = e.tenant AND a.entity_id = e.id AND a.name = ?)", [.text(name)])
+        }
+        if case .absent = comparison {
+            return SQL(
+                "NOT EXISTS (SELECT 1 FROM context_entity_attributes a WHERE a.tenant = e.tenant AND a.entity_id = e.id AND a.name = ?)", [.text(name)])
         }
         let test: (String, [SQLValue])
         switch comparison {

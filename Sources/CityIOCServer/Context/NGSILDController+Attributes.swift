@@ -122,6 +122,7 @@ extension NGSILDController {
                 members[kind.valueMember] == nil, let newKind = ContextEntity.Kind.allCases.first(where: { members[$0.valueMember] != nil && $0.valueMember != "value" })
             {
                 merged["type"] = .string(newKind.rawValue)
+                merged[kind.valueMember] = nil
             }
             var checked = try ContextEntity.attribute(short, .object(merged.filter { $0.key != "createdAt" && $0.key != "modifiedAt" }), context: ldContext, now: now).object ?? [:]
             checked["createdAt"] = instances[index]["createdAt"]

@@ -53,9 +53,15 @@ extension NGSILDController {
         let q = request.uri.queryParameters
         try Self.allowOnly(q, ["options", "local"])
         let options = try Self.options(q)
-        let (payload, ldContext) = try await body(request, context)
+        let (payload, ldContext) = try await body(request, context, batch: true)
         guard let items = payload.array, !items.isEmpty else { throw NGSIError.badData("A batch is a non-empty JSON array.") }
         guard items.count <= Self.batchLimit else { throw NGSIError.badData("A batch may hold at most \(Self.batchLimit) entities.", "\(items.count)") }
+        // The array itself must be valid (clause 5.5.4): a null or a number among entities fails the whole request.
+        if let stray = items.firstIndex(where: { operation == .delete ? $0.string == nil : $0.object == nil }) {
+            throw NGSIError.badData(
+                operation == .delete ? "A batch delete is an array of entity ids." : "A batch is an array of entity objects.", "item \(stray + 1): \(items[stray].text)")
+        }
+        let ldMembers = (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/ld+json")
         let tenant = operation == .create || operation == .upsert ? try Self.tenant(request) : try await readTenant(request)
         let now = Date()
         var result = BatchResult()
@@ -69,7 +75,11 @@ extension NGSILDController {
                     members.append((id, nil, []))
                 } else {
                     var memberContext = ldContext
-                    if let own = item["@context"] { memberContext = try await contexts.active(own) }
+                    if let own = item["@context"] {
+                        memberContext = try await contexts.active(own)
+                    } else if ldMembers {
+                        throw NGSIError.badData("In an application/ld+json batch each entity carries its @context.", id)
+                    }
                     if operation == .update || operation == .merge {
                         guard ContextEntity.isURI(id) else { throw NGSIError.badData("The entity id must be a URI.", (item["id"] ?? .null).text) }
                         members.append((id, nil, try Self.attributes(item, memberContext, now: now)))

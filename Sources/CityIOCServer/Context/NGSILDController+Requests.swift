@@ -12,7 +12,9 @@ extension NGSILDController {
 
     /// The body as JSON, with the active context: `application/json` takes the context from
     /// the `Link` header, `application/ld+json` from `@context` in the body (and not from both).
-    func body(_ request: Request, _ context: AppRequestContext, mergePatch: Bool = false) async throws -> (JSON, LDContext) {
+    /// A batch (`batch`) in JSON-LD is an array whose entities each carry their own `@context`:
+    /// the context returned is then the core one, and each member's is read by the batch.
+    func body(_ request: Request, _ context: AppRequestContext, mergePatch: Bool = false, batch: Bool = false) async throws -> (JSON, LDContext) {
         let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let ld = type == "application/ld+json"
         guard ld || type == "application/json" || (mergePatch && type == "application/merge-patch+json") else {
@@ -30,6 +32,7 @@ extension NGSILDController {
         let inBody = payload["@context"]
         if ld {
             guard linked == nil else { throw NGSIError.badData("With application/ld+json the @context goes in the body, not in a Link header.") }
+            if batch, inBody == nil, payload.array != nil { return (payload, try await contexts.active(nil)) }
             guard let inBody else { throw NGSIError.badData("An application/ld+json body needs its @context.") }
             return (payload, try await contexts.active(inBody))
         }
@@ -204,7 +207,11 @@ extension NGSILDController {
                     "properties": .object(members.filter { $0.key != "id" }),
                 ])
             }
-            body = value.array.map { .object(["type": "FeatureCollection", "features": .array($0.map(feature))]) } ?? feature(value)
+            // GeoJSON has no Link to read the terms from: the @context travels in the document,
+            // at its top (the Feature, or the FeatureCollection).
+            let contextValue = user ?? .string(ContextLibrary.coreURL)
+            let collection = value.array.map { JSON.object(["type": "FeatureCollection", "features": .array($0.map(feature))]) } ?? feature(value)
+            body = collection.object.map { .object($0.merging(["@context": contextValue]) { _, new in new }) } ?? collection
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.text)))
     }

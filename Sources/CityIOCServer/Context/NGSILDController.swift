@@ -115,15 +115,33 @@ struct NGSILDController: Sendable {
         let offset = try Self.whole(q, "offset") ?? 0
         guard limit > 0 || count else { throw NGSIError.badData("limit=0 is only allowed with count=true.") }
         guard limit <= 1000 else { throw NGSIError(.tooManyResults, "limit may be at most 1000.", detail: "\(limit)") }
-        query.limit = limit
+        // One more than asked: whether a next page exists, without counting them all.
+        query.limit = limit == 0 ? 0 : limit + 1
         query.offset = offset
         query.count = count
-        let (found, total) = try await services.entities.entities(query, tenant: tenant)
+        var (found, total) = try await services.entities.entities(query, tenant: tenant)
+        let more = found.count > limit
+        if more { found.removeLast(found.count - limit) }
         var response = try respond(
             .array(found.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
             geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
         if let total { response.headers[.ngsildResultsCount] = String(total) }
+        for link in Self.pageLinks(request, offset: offset, limit: limit, more: more) { response.headers.append(HTTPField(name: .link, value: link)) }
         return response
+    }
+
+    /// The spec's paging links (clause 5.5.9): `rel="next"` while more entities follow,
+    /// `rel="prev"` after the first page; the request's own query with `limit` and `offset` set.
+    static func pageLinks(_ request: Request, offset: Int, limit: Int, more: Bool) -> [String] {
+        guard limit > 0 else { return [] }
+        let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("offset=") && !$0.hasPrefix("limit=") }.map(String.init)
+        func page(_ start: Int, _ relation: String) -> String {
+            "<\(request.uri.path)?\((kept + ["limit=\(limit)", "offset=\(start)"]).joined(separator: "&"))>; rel=\"\(relation)\"; type=\"application/ld+json\""
+        }
+        var links: [String] = []
+        if offset > 0 { links.append(page(max(0, offset - limit), "prev")) }
+        if more { links.append(page(offset + limit, "next")) }
+        return links
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
