@@ -2,7 +2,9 @@
 # The NGSI-LD broker under load: COUNT entities (default 100,000 AirQualityObserved stations,
 # stored by batch upserts of 1,000, timed), then with wrk: entity retrieves, attribute updates
 # (PATCH …/attrs of random stations), `type`+`q` queries (limit 20), against the `/health`
-# baseline of the same run. SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set.
+# baseline of the same run; then, on SQLite, the rows of those updates written straight through
+# SQLite (bench/raw-writes.py), the database's own ceiling on this disk.
+# SQLite; PostgreSQL too when CITYIOC_TEST_DATABASE_URL is set.
 #
 #   swift build -c release --product cityioc
 #   bench/ngsi-ld.sh [BIN] [COUNT] [seconds]
@@ -69,6 +71,8 @@ LUA
   wrk_row "$engine" "query near;maxDistance==2000 (limit 20)" -- -H "Authorization: Bearer $key" \
     "$url/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==2000&geometry=Point&coordinates=%5B107.0,20.9%5D&limit=20"
   stop_server
+  # The disk's and SQLite's own ceiling for the update row: the same rows, no server.
+  if [ "$engine" = sqlite ]; then python3 "$(dirname "$0")/raw-writes.py" "$WORK/sqlite/cityioc.sqlite" 20000 16; fi
 }
 
 echo "| engine | what | requests/s | p50 | p99 | non-2xx |"

@@ -43,8 +43,12 @@ import Testing
             #expect(partly.status.code == 207)
             let result = try NGSILDEntityTests.parsed(partly)
             #expect(result["success"] == ["urn:ngsi-ld:Building:C"])
-            #expect(result["errors"]?[0]?["entityId"] == "urn:ngsi-ld:Building:D")
-            #expect(result["errors"]?[0]?["error"]?["type"] == "https://uri.etsi.org/ngsi-ld/errors/BadRequestData")
+            #expect(result["errors"]?.array?.first?["entityId"] == "urn:ngsi-ld:Building:D")
+            #expect(result["errors"]?.array?.first?["error"]?["type"] == "https://uri.etsi.org/ngsi-ld/errors/BadRequestData")
+            // 5620_01_03: a batch merge removes an attribute set to "urn:ngsi-ld:null".
+            let cleared = #"[{"@context": {"name": "https://ngsi-ld-test-suite/context#name"}, "id": "urn:ngsi-ld:Building:B", "name": "urn:ngsi-ld:null"}]"#
+            #expect(try await self.write(client, write, "/entityOperations/merge", cleared).status == .noContent)
+            #expect(try await services.entities.entity("urn:ngsi-ld:Building:B", tenant: "")?.attributes["https://ngsi-ld-test-suite/context#name"] == nil)
             // 5620_01_01: a null among the entities fails the whole request and stores nothing.
             for (operation, body) in [
                 ("create", #"[{"id": "urn:ngsi-ld:Building:E", "type": "Building"}, null]"#), ("merge", #"[{"id": "urn:ngsi-ld:Building:A", "type": "Building"}, 7]"#),
@@ -107,6 +111,16 @@ import Testing
             #expect(feature["type"] == "Feature" && feature["geometry"]?["type"] == "Point")
             #expect(feature["@context"] == .string(ContextLibrary.coreURL))
             #expect(feature["properties"]?["name"] == "Toà 1")
+            // pick and omit project the entity's members, id and type too.
+            func members(_ query: String) async throws -> Set<String> {
+                let entity = try NGSILDEntityTests.parsed(
+                    try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Building:G1?" + query, method: .get, headers: NGSILDEntityTests.headers(read, type: nil)))
+                return Set(entity.object?.keys.map { $0 } ?? [])
+            }
+            #expect(try await members("pick=name") == ["name"])
+            #expect(try await members("pick=id,name") == ["id", "name"])
+            #expect(try await members("omit=type,location") == ["id", "name"])
+            #expect(try await members("attrs=name") == ["id", "type", "name"])
             // 019_10_07: a Point contains the same Point.
             let contains = try await client.execute(
                 uri: "/ngsi-ld/v1/entities?type=Building&georel=contains&geometry=Point&coordinates=%5B13.3986,52.5547%5D&count=true", method: .get,
@@ -131,6 +145,12 @@ import Testing
             #expect(try await links("type=Building&q=!height").ids.count == 3)
             let pattern = "name~=(?i)TOÀ 2".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             #expect(try await links("type=Building&q=" + pattern).ids == ["urn:ngsi-ld:Building:G2"])
+            // What is not built answers OperationNotSupported, not a missing page.
+            for (method, path) in [(HTTPRequest.Method.get, "/subscriptions"), (.post, "/subscriptions"), (.get, "/temporal/entities/urn:ngsi-ld:Building:G1")] {
+                let response = try await client.execute(uri: "/ngsi-ld/v1" + path, method: method, headers: NGSILDEntityTests.headers(read, type: nil))
+                #expect(response.status.code == 422, "\(path)")
+                #expect(try NGSILDEntityTests.parsed(response)["type"] == "https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported")
+            }
         }
     }
 }

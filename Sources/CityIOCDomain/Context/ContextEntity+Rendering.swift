@@ -21,6 +21,9 @@ extension ContextEntity {
         public var systemAttributes = false
         /// `lang=vi`: LanguageProperties as the string in that language (or the first one).
         public var language: String?
+        /// Of `id`, `type` and `scope`, those `pick` leaves out or `omit` names (clause 4.21:
+        /// the projection is of the entity's members, not only its attributes).
+        public var droppedMembers: Set<String> = []
 
         public init(
             representation: Representation = .normalized, attributes: Set<String>? = nil, omitted: Set<String> = [],
@@ -37,10 +40,13 @@ extension ContextEntity {
     /// The entity as a client with `context` reads it, names compacted with that context.
     public func rendered(_ view: View, context: LDContext) -> [String: JSON] {
         var out = [String: JSON](minimumCapacity: attributes.count + 4)
-        out["id"] = .string(id)
-        let shortTypes = types.map { JSON.string(context.compact($0)) }
-        out["type"] = shortTypes.count == 1 ? shortTypes[0] : .array(shortTypes)
-        if !scopes.isEmpty { out["scope"] = scopes.count == 1 ? .string(scopes[0]) : .array(scopes.map { .string($0) }) }
+        let dropped = view.droppedMembers
+        if !dropped.contains("id") { out["id"] = .string(id) }
+        if !dropped.contains("type") {
+            let shortTypes = types.map { JSON.string(context.compact($0)) }
+            out["type"] = shortTypes.count == 1 ? shortTypes[0] : .array(shortTypes)
+        }
+        if !scopes.isEmpty, !dropped.contains("scope") { out["scope"] = scopes.count == 1 ? .string(scopes[0]) : .array(scopes.map { .string($0) }) }
         if view.systemAttributes && view.representation != .keyValues {
             out["createdAt"] = .string(Timestamp.utcMilliseconds(createdAt))
             out["modifiedAt"] = .string(Timestamp.utcMilliseconds(modifiedAt))

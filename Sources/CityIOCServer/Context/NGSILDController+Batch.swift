@@ -66,13 +66,13 @@ extension NGSILDController {
         let now = Date()
         var result = BatchResult()
         // Each member read first: a member that is not valid is an error of its own.
-        var members: [(id: String, entity: ContextEntity?, attributes: [(String, String, [JSON])])] = []
+        var members: [(id: String, entity: ContextEntity?, attributes: [(String, String, [JSON])], removed: [String])] = []
         for item in items {
             let id = (operation == .delete ? item.string : (item["id"] ?? item["@id"])?.string) ?? ""
             do {
                 if operation == .delete {
                     guard ContextEntity.isURI(id) else { throw NGSIError.badData("The entity id must be a URI.", item.text) }
-                    members.append((id, nil, []))
+                    members.append((id, nil, [], []))
                 } else {
                     var memberContext = ldContext
                     if let own = item["@context"] {
@@ -82,9 +82,17 @@ extension NGSILDController {
                     }
                     if operation == .update || operation == .merge {
                         guard ContextEntity.isURI(id) else { throw NGSIError.badData("The entity id must be a URI.", (item["id"] ?? .null).text) }
-                        members.append((id, nil, try Self.attributes(item, memberContext, now: now)))
+                        // A merge removes what it sets to null (clause 5.6.17: "urn:ngsi-ld:null").
+                        var removed: [String] = []
+                        var kept = item
+                        if operation == .merge, case .object(let fields) = item {
+                            let cleared = fields.filter { $0.value.isNull || $0.value == .string("urn:ngsi-ld:null") }.keys.filter { !["id", "type", "@context"].contains($0) }
+                            removed = try cleared.sorted().map { short throws(NGSIError) in try ContextEntity.attributeName(short, context: memberContext) }
+                            kept = .object(fields.filter { !cleared.contains($0.key) })
+                        }
+                        members.append((id, nil, try Self.attributes(kept, memberContext, now: now), removed))
                     } else {
-                        members.append((id, try ContextEntity.parse(item, context: memberContext, now: now), []))
+                        members.append((id, try ContextEntity.parse(item, context: memberContext, now: now), [], []))
                     }
                 }
             } catch let error as NGSIError {
@@ -114,6 +122,7 @@ extension NGSILDController {
                 return .store(entity)
             case .update, .merge:
                 guard var entity = stored else { return .refuse(.notFound("There is no entity with this id.", id)) }
+                for name in member.removed { entity.attributes[name] = nil }
                 for (_, name, instances) in member.attributes {
                     if noOverwrite, entity.attributes[name] != nil { continue }
                     entity.attributes[name] = Self.put(instances, into: entity.attributes[name])

@@ -145,11 +145,16 @@ extension NGSILDController {
         case let other?: throw NGSIError.badData("Unknown format \(other).")
         }
         view.systemAttributes = options.contains("sysAttrs")
-        let picked = list(q, "attrs") + list(q, "pick").filter { $0 != "id" && $0 != "type" }
-        if !picked.isEmpty {
+        let members: Set<String> = ["id", "type", "scope"]
+        let pick = list(q, "pick")
+        let picked = list(q, "attrs") + pick.filter { !members.contains($0) }
+        if !picked.isEmpty || !pick.isEmpty {
             view.attributes = Set(try picked.map { name throws(NGSIError) in try ContextEntity.attributeName(name, context: ldContext) })
         }
-        view.omitted = Set(try list(q, "omit").filter { $0 != "id" && $0 != "type" }.map { name throws(NGSIError) in try ContextEntity.attributeName(name, context: ldContext) })
+        let omit = list(q, "omit")
+        view.omitted = Set(try omit.filter { !members.contains($0) }.map { name throws(NGSIError) in try ContextEntity.attributeName(name, context: ldContext) })
+        // `pick` keeps only what it names, `id` and `type` too; `omit` may drop them.
+        view.droppedMembers = members.filter { (!pick.isEmpty && !pick.contains($0)) || omit.contains($0) }
         view.language = q["lang"].map(String.init)
         return view
     }

@@ -30,6 +30,22 @@ struct NGSILDController: Sendable {
         router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
         registerBatch(on: router, read: read, write: write)
         registerContexts(on: router, read: read, write: write)
+        // The parts of the API not built yet answer as the spec says (OperationNotSupported),
+        // not as a missing page, so a client can tell what this server offers.
+        for (part, name) in [
+            ("subscriptions", "Subscriptions"), ("temporal", "The temporal API"), ("csourceRegistrations", "Context source registrations"),
+            ("csourceSubscriptions", "Context source subscriptions"), ("entityMaps", "Entity maps"),
+        ] {
+            for path in ["\(Self.base)/\(part)", "\(Self.base)/\(part)/**"] {
+                for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+                    router.on(
+                        method, RouterPath(path), read,
+                        use: { (_: Request, _: AppRequestContext) -> Response in
+                            throw NGSIError(.operationNotSupported, "\(name) \(name.hasSuffix("s") ? "are" : "is") not supported by this server yet.")
+                        })
+                }
+            }
+        }
     }
 
     // MARK: - Entities
