@@ -145,6 +145,19 @@ import Testing
             #expect(try await links("type=Building&q=!height").ids.count == 3)
             let pattern = "name~=(?i)TOÀ 2".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             #expect(try await links("type=Building&q=" + pattern).ids == ["urn:ngsi-ld:Building:G2"])
+            // 045_02: of types with the same weight the spec's order wins; a weight decides first.
+            for (accept, type) in [
+                ("application/ld+json, application/json", "application/json"), ("application/geo+json, application/json", "application/json"),
+                ("application/json;q=0.1, application/ld+json;q=0.9", "application/ld+json"), ("application/geo+json, application/ld+json", "application/ld+json"),
+            ] {
+                let response = try await client.execute(
+                    uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Building:G1", method: .get, headers: NGSILDEntityTests.headers(read, type: nil, accept: accept))
+                #expect(response.headers[.contentType] == type, "\(accept)")
+            }
+            // 059_01: a parameter the operation does not have is an InvalidRequest.
+            let unknown = try await client.execute(uri: "/ngsi-ld/v1/entities?type=Building&invalidParameter=1", method: .get, headers: NGSILDEntityTests.headers(read, type: nil))
+            #expect(unknown.status == .badRequest)
+            #expect(try NGSILDEntityTests.parsed(unknown)["type"] == "https://uri.etsi.org/ngsi-ld/errors/InvalidRequest")
             // What is not built answers OperationNotSupported, not a missing page.
             for (method, path) in [(HTTPRequest.Method.get, "/subscriptions"), (.post, "/subscriptions"), (.get, "/temporal/entities/urn:ngsi-ld:Building:G1")] {
                 let response = try await client.execute(uri: "/ngsi-ld/v1" + path, method: method, headers: NGSILDEntityTests.headers(read, type: nil))

@@ -207,7 +207,7 @@ import Testing
                 (.post, post, Self.headers(read), #"{"id": "urn:x:1", "type": "T"}"#, 403, "Forbidden"),
                 (.post, post, HTTPFields([HTTPField(name: .contentType, value: "application/json")]), #"{"id": "urn:x:1", "type": "T"}"#, 401, "Unauthorized"),
                 (.get, "/ngsi-ld/v1/entities", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
-                (.get, "/ngsi-ld/v1/entities?type=T&colour=red", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
+                (.get, "/ngsi-ld/v1/entities?type=T&colour=red", Self.headers(read, type: nil), nil, 400, "InvalidRequest"),
                 (.get, "/ngsi-ld/v1/entities?type=T&limit=5000", Self.headers(read, type: nil), nil, 403, "TooManyResults"),
                 (.get, "/ngsi-ld/v1/entities?type=T&limit=-1", Self.headers(read, type: nil), nil, 400, "BadRequestData"),
                 (.get, "/ngsi-ld/v1/entities?type=T", Self.headers(read, type: nil, accept: "text/html"), nil, 406, "NotAcceptable"),

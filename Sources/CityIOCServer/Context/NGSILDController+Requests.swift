@@ -101,9 +101,10 @@ extension NGSILDController {
     }
 
     /// Refuses parameters the operation does not have: a typo must not silently widen a query.
+    /// The request itself is wrong, not its data: InvalidRequest (the suite's 059_01).
     static func allowOnly(_ q: Parameters, _ names: Set<String>) throws(NGSIError) {
         for (name, _) in q where !names.contains(String(name)) {
-            throw NGSIError.badData("This operation has no parameter \(name).")
+            throw NGSIError.invalid("This operation has no parameter \(name).")
         }
     }
 
@@ -159,7 +160,17 @@ extension NGSILDController {
         return view
     }
 
-    enum Answer { case json, ld, geo }
+    enum Answer {
+        case json, ld, geo
+
+        var rank: Int {
+            switch self {
+            case .json: 0
+            case .ld: 1
+            case .geo: 2
+            }
+        }
+    }
 
     /// The client's choice among JSON, JSON-LD and GeoJSON; 406 when it accepts none.
     static func answer(_ request: Request) throws(NGSIError) -> Answer {
@@ -175,7 +186,8 @@ extension NGSILDController {
                 case "application/geo+json": .geo
                 default: nil
                 }
-            if let kind, quality > 0, best == nil || quality > best!.1 { best = (kind, quality) }
+            // Equal weights go by the spec's order (6.3.4): JSON, then JSON-LD, then GeoJSON.
+            if let kind, quality > 0, best == nil || quality > best!.1 || (quality == best!.1 && kind.rank < best!.0.rank) { best = (kind, quality) }
         }
         guard let best else {
             throw NGSIError(.notAcceptable, "This server answers application/json, application/ld+json or application/geo+json.", detail: accept)
