@@ -74,6 +74,9 @@ import Testing
         #expect(try ids("intersects", "Polygon", box) == ["1", "2"])
         #expect(try ids("disjoint", "Polygon", box) == ["3"])
         #expect(try ids("equals", "Point", "[106.7,21.1]") == ["3"])
+        // near measures from the closest point of a line, in metres (019_30_09/10).
+        #expect(try ids("near;maxDistance==600", "LineString", "[[107.0,20.95],[107.0801,20.95]]") == ["1", "2"])
+        #expect(try ids("near;maxDistance==600", "LineString", "[[107.0,20.96],[107.2,20.96]]") == [])
         // A Point contains the same Point (and intersects it), not a nearby one.
         #expect(try ids("contains", "Point", "[106.7,21.1]") == ["3"])
         #expect(try ids("intersects", "Point", "[106.7,21.1]") == ["3"])
@@ -87,6 +90,10 @@ import Testing
             ("near", "Point", "[107,20]"), ("near;maxDistance==x", "Point", "[107,20]"), ("around", "Point", "[107,20]"),
             ("within", "Point", "[107,20]"), ("within", "Polygon", "[[[0,0],[1,1],[0,0]]]"), ("equals", "Point", "[300,20]"),
             ("equals", "Circle", "[1,2]"), ("equals", "Point", "not json"),
+            // 019_30: one distance, positive and finite.
+            ("near;maxDistance==0", "Point", "[107,20]"), ("near;maxDistance==-100", "Point", "[107,20]"),
+            ("near;maxDistance==5;minDistance==1", "Point", "[107,20]"), ("near;maxDistance==inf", "Point", "[107,20]"),
+            ("near;maxDistance==1e400", "Point", "[107,20]"), ("touches", "Point", "[107,20]"),
         ] {
             #expect(throws: NGSIError.self, "\(georel) \(geometry) \(coordinates)") {
                 try GeoQuery.parse(georel: georel, geometry: geometry, coordinates: coordinates, property: LDContext.coreLocation)

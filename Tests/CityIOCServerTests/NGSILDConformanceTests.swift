@@ -145,6 +145,26 @@ import Testing
             #expect(try await links("type=Building&q=!height").ids.count == 3)
             let pattern = "name~=(?i)TOÀ 2".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             #expect(try await links("type=Building&q=" + pattern).ids == ["urn:ngsi-ld:Building:G2"])
+            // 019_12: datasetId keeps those instances (@none the default one); attributes without any go.
+            let named: JSON = [
+                "id": "urn:ngsi-ld:Building:M", "type": "Building", "category": ["type": "Property", "value": "tourism"],
+                "name": [
+                    ["type": "Property", "value": "Eiffel Tower"], ["type": "Property", "value": "Tour Eiffel", "datasetId": "urn:ngsi-ld:Dataset:french-name"],
+                    ["type": "Property", "value": "Eiffelturm", "datasetId": "urn:ngsi-ld:Dataset:german-name"],
+                ],
+            ]
+            #expect(try await self.write(client, write, "/entities", named.text, type: "application/json").status == .created)
+            func instances(_ query: String) async throws -> JSON {
+                try NGSILDEntityTests.parsed(
+                    try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Building:M?" + query, method: .get, headers: NGSILDEntityTests.headers(read, type: nil)))
+            }
+            let french = try await instances("datasetId=urn:ngsi-ld:Dataset:french-name")
+            #expect(french["name"]?["value"] == "Tour Eiffel" && french["category"] == nil)
+            let plain = try await instances("datasetId=@none")
+            #expect(plain["name"]?["value"] == "Eiffel Tower" && plain["category"]?["value"] == "tourism")
+            let both = try await instances("attrs=name&datasetId=urn:ngsi-ld:Dataset:german-name,urn:ngsi-ld:Dataset:spanish-name")
+            #expect(both["name"]?["value"] == "Eiffelturm" && both["id"] == "urn:ngsi-ld:Building:M")
+            #expect(try await instances("attrs=name&datasetId=urn:ngsi-ld:Dataset:spanish-name")["name"] == nil)
             // 045_02: of types with the same weight the spec's order wins; a weight decides first.
             for (accept, type) in [
                 ("application/ld+json, application/json", "application/json"), ("application/geo+json, application/json", "application/json"),

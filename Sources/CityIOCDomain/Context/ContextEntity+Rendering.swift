@@ -24,6 +24,9 @@ extension ContextEntity {
         /// Of `id`, `type` and `scope`, those `pick` leaves out or `omit` names (clause 4.21:
         /// the projection is of the entity's members, not only its attributes).
         public var droppedMembers: Set<String> = []
+        /// `datasetId=a,b`: only the attribute instances with those datasetIds (`@none` for the
+        /// default instance); an attribute with none of them is left out. Nil keeps all.
+        public var datasetIDs: Set<String>?
 
         public init(
             representation: Representation = .normalized, attributes: Set<String>? = nil, omitted: Set<String> = [],
@@ -54,7 +57,12 @@ extension ContextEntity {
         for (name, instances) in attributes {
             if let keep = view.attributes, !keep.contains(name) { continue }
             if view.omitted.contains(name) { continue }
-            let written = instances.map { Self.render($0, view, context: context) }
+            var kept = instances
+            if let wanted = view.datasetIDs {
+                kept = instances.filter { wanted.contains($0["datasetId"]?.string ?? "@none") }
+                if kept.isEmpty { continue }
+            }
+            let written = kept.map { Self.render($0, view, context: context) }
             out[context.compact(name)] = written.count == 1 ? written[0] : .array(written)
         }
         return out

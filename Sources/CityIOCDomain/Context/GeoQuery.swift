@@ -24,9 +24,13 @@ public struct GeoQuery: Sendable, Equatable {
         case "near":
             var max: Double?
             var min: Double?
+            // Exactly one distance, a positive finite number of metres (4.10: PositiveNumber).
+            guard parts.count == 2 else { throw .badData("georel near takes one distance: near;maxDistance==N or near;minDistance==N.", georel) }
             for modifier in parts.dropFirst() {
                 let pair = modifier.split(separator: "==", maxSplits: 1).map(String.init)
-                guard pair.count == 2, let value = Double(pair[1]), value >= 0 else { throw .badData("georel near needs maxDistance==N or minDistance==N.", georel) }
+                guard pair.count == 2, let value = Double(pair[1]), value > 0, value.isFinite else {
+                    throw .badData("georel near needs maxDistance==N or minDistance==N, N a positive number of metres.", georel)
+                }
                 switch pair[0] {
                 case "maxDistance": max = value
                 case "minDistance": min = value
@@ -34,7 +38,6 @@ public struct GeoQuery: Sendable, Equatable {
                 }
             }
             guard max != nil || min != nil else { throw .badData("georel near needs maxDistance==N or minDistance==N.", georel) }
-            guard type == "Point" else { throw .badData("near is measured from a Point.", type) }
             relation = .near(maxDistance: max, minDistance: min)
         case "within": relation = .within
         case "contains": relation = .contains

@@ -157,6 +157,11 @@ extension NGSILDController {
         // `pick` keeps only what it names, `id` and `type` too; `omit` may drop them.
         view.droppedMembers = members.filter { (!pick.isEmpty && !pick.contains($0)) || omit.contains($0) }
         view.language = q["lang"].map(String.init)
+        let datasets = list(q, "datasetId")
+        if !datasets.isEmpty {
+            for dataset in datasets where dataset != "@none" && !ContextEntity.isURI(dataset) { throw NGSIError.badData("datasetId must list URIs or @none.", dataset) }
+            view.datasetIDs = Set(datasets)
+        }
         return view
     }
 
