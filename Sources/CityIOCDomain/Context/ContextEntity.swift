@@ -65,10 +65,11 @@ public struct ContextEntity: Sendable, Equatable {
         "unitCode", "createdAt", "modifiedAt", "deletedAt", "instanceId", "objectType", "lang", "previousValue", "previousObject",
     ]
 
-    /// The members that hold an attribute's value, one per kind.
-    static let valueMembers = Set(Kind.allCases.map(\.valueMember))
+    /// The members that hold an attribute's value, one per kind (`value` twice: Property and
+    /// GeoProperty share it), in a fixed order so the first one found names the error.
+    static let valueMembers = Kind.allCases.map(\.valueMember)
     /// Members of attributes in the server's answers and notifications only.
-    static let serverMembers: Set<String> = [
+    static let serverMembers: [String] = [
         "previousValue", "previousObject", "previousLanguageMap", "previousVocab", "previousJson", "previousValueList", "previousObjectList",
         "entity", "entityList", "entityIdSealed", "entityTypeSealed",
     ]
@@ -166,10 +167,11 @@ public struct ContextEntity: Sendable, Equatable {
         }
         // Clause 4.5: an attribute holds its own kind's value member only (a Property with an
         // `object` is a mistake, not a sub-property), and never what only the server writes.
-        if let stray = members.keys.sorted().first(where: { Self.valueMembers.contains($0) && $0 != kind.valueMember }) {
+        // A few lookups per attribute: this runs for every attribute of every write.
+        if let stray = Self.valueMembers.first(where: { $0 != kind.valueMember && members[$0] != nil }) {
             throw .badData("The \(kind.rawValue) \(name) cannot have \(stray): that member belongs to another kind of attribute.")
         }
-        if let stray = members.keys.sorted().first(where: Self.serverMembers.contains) {
+        if let stray = Self.serverMembers.first(where: { members[$0] != nil }) {
             throw .badData("\(stray) of \(name) is written by the server; a request cannot send it.")
         }
         var out: [String: JSON] = ["type": .string(kind.rawValue)]

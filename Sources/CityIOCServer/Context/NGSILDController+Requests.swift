@@ -205,13 +205,14 @@ extension NGSILDController {
     func respond(_ value: JSON, request: Request, user: JSON?, linked: String?, geometry: String?, ldContext: LDContext) throws -> Response {
         var headers = HTTPFields()
         var body = value
+        // The context JSON-LD and GeoJSON answers carry in their body.
+        let contextValue = user ?? .string(ContextLibrary.coreURL)
         switch try Self.answer(request) {
         case .json:
             headers[.contentType] = "application/json"
             headers[.link] = "<\(linked ?? ContextLibrary.coreURL)>; rel=\"\(Self.contextRelation)\"; type=\"application/ld+json\""
         case .ld:
             headers[.contentType] = "application/ld+json"
-            let contextValue = user ?? .string(ContextLibrary.coreURL)
             func withContext(_ item: JSON) -> JSON {
                 guard case .object(var members) = item else { return item }
                 members["@context"] = contextValue
@@ -231,7 +232,6 @@ extension NGSILDController {
             }
             // GeoJSON has no Link to read the terms from: the @context travels in the document,
             // at its top (the Feature, or the FeatureCollection).
-            let contextValue = user ?? .string(ContextLibrary.coreURL)
             let collection = value.array.map { JSON.object(["type": "FeatureCollection", "features": .array($0.map(feature))]) } ?? feature(value)
             body = collection.object.map { .object($0.merging(["@context": contextValue]) { _, new in new }) } ?? collection
         }
