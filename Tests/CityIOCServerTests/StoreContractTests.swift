@@ -244,6 +244,26 @@ import Testing
         #expect(decoded == 5)
     }
 
+    @Test func aHitIsTheSameBytesNotAnEquivalentText() {
+        let cache = DecodedCache<Int>(capacity: 4)
+        var decoded = 0
+        func read(_ text: String) -> Int {
+            cache.value(id: "r", text: text) { text in
+                decoded += 1
+                return text.utf8.count
+            }
+        }
+        let composed = "{\"note\":\"Ng\u{1EAD}p \u{00FA}ng\"}"  // ậ and ú as one code point each
+        let decomposed = "{\"note\":\"Nga\u{0323}\u{0302}p u\u{0301}ng\"}"  // the same letters, combining marks
+        #expect(composed == decomposed)  // Swift's == calls them equal
+        #expect(read(composed) == composed.utf8.count)
+        #expect(read(String(decoding: Array(composed.utf8), as: UTF8.self)) == composed.utf8.count)  // a fresh copy of the bytes: a hit
+        #expect(decoded == 1)
+        #expect(read(decomposed) == decomposed.utf8.count)  // other bytes: decoded again
+        #expect(decoded == 2)
+        #expect(!DecodedCache<Int>.sameBytes("ab", "abc") && DecodedCache<Int>.sameBytes("", ""))
+    }
+
     @Test func whatIsInUseStaysWhenAGenerationIsDropped() {
         let cache = DecodedCache<Int>(capacity: 4)  // two generations of two
         var decodes: [String] = []

@@ -26,10 +26,23 @@ final class DecodedCache<Value: Sendable>: @unchecked Sendable {
             guard let hit = older.removeValue(forKey: id) else { return (nil, nil) }
             return (hit, keep(id, hit))
         }
-        if let hit, hit.text == text { return hit.value }
+        if let hit, Self.sameBytes(hit.text, text) { return hit.value }
         let value = try decode(text)
         _ = lock.withLock { keep(id, (text, value)) }
         return value
+    }
+
+    /// Whether two texts are the same bytes. Not `==`: that compares by Unicode canonical
+    /// equivalence, which for Vietnamese text (not ASCII) walks both strings through the slow
+    /// path of the standard library — a twentieth of a week's Open311 list in the profile.
+    /// Bytes are also what "the stored text is the same" means here.
+    static func sameBytes(_ first: String, _ second: String) -> Bool {
+        guard first.utf8.count == second.utf8.count else { return false }
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        }
     }
 
     /// Stores an entry in the newer generation; returns the generation dropped to make room.
