@@ -13,29 +13,27 @@ ROUNDS=${3:-2}
 DATA=${REPORTS_DATA:-/tmp/r1m}
 PORT=18601
 WORK=$(mktemp -d /tmp/ab.XXXX)
+pid=0
+trap 'stop_server; rm -rf "$WORK"' EXIT
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 url="http://127.0.0.1:$PORT"
-week="$url/open311/v2/requests.json?service_code=ngap-ung&start_date=$(date -u -d '14 days ago' +%Y-%m-%dT00:00:00Z)&end_date=$(date -u -d '7 days ago' +%Y-%m-%dT00:00:00Z)"
+week=$(week_url "$url")
 open="$url/open311/v2/requests.json?service_code=o-ga&status=open"
 echo "| round | build | what | requests/s | p50 | p99 | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for round in $(seq 1 "$ROUNDS"); do
   for build in A B; do
-    bin=$A
-    [ "$build" = B ] && bin=$B
-    CITYIOC_LOG_LEVEL=warning "$bin" serve --demo --port $PORT --data "$DATA" >"$WORK/out" 2>"$WORK/err" &
-    pid=$!
-    for _ in $(seq 1 600); do curl -fs "$url/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+    BIN=$A
+    [ "$build" = B ] && BIN=$B
+    start_demo_in "$DATA" "$WORK/$build"
     # Warm: the decoded-workflow cache and SQLite's pages, as a server that has run a while.
     for _ in 1 2 3; do curl -s -o /dev/null "$week"; curl -s -o /dev/null "$open"; done
     CONNECTIONS=4 wrk_row "$round" "$build" "/health" -- "$url/health"
     CONNECTIONS=4 wrk_row "$round" "$build" "one week, 4 clients" -- "$week"
     CONNECTIONS=1 wrk_row "$round" "$build" "one week, 1 client" -- "$week"
     CONNECTIONS=4 wrk_row "$round" "$build" "1000 open o-ga, 4 clients" -- "$open"
-    kill $pid
-    wait $pid 2>/dev/null
+    stop_server
   done
 done
-rm -rf "$WORK"

@@ -66,3 +66,9 @@ signin() {
     --data-urlencode "_csrf=$csrf" "http://127.0.0.1:$PORT/login"
   awk '$6 == "cityioc_session" {print "cityioc_session=" $7}' "$jar"
 }
+
+# week_url BASE: the Open311 list of one week of flooding reports (from 14 to 7 days ago), the
+# heaviest filtered list of the reports benches.
+week_url() {
+  echo "$1/open311/v2/requests.json?service_code=ngap-ung&start_date=$(date -u -d '14 days ago' +%Y-%m-%dT00:00:00Z)&end_date=$(date -u -d '7 days ago' +%Y-%m-%dT00:00:00Z)"
+}

@@ -57,7 +57,7 @@ LUA
   wrk_row "$engine" "GET requests.json?service_code=o-ga&status=open (the spec's 1000 at most)" -- \
     "$url/open311/v2/requests.json?service_code=o-ga&status=open"
   wrk_row "$engine" "GET requests.json?service_code=ngap-ung&start_date=…&end_date=… (one week)" -- \
-    "$url/open311/v2/requests.json?service_code=ngap-ung&start_date=$(date -u -d '14 days ago' +%Y-%m-%dT00:00:00Z)&end_date=$(date -u -d '7 days ago' +%Y-%m-%dT00:00:00Z)"
+    "$(week_url "$url")"
   wrk_row "$engine" "statistics page /stats?period=year" -- -H "Cookie: $leader" "$url/stats?period=year"
   wrk_row "$engine" "statistics API, last 12 months" -- -H "Cookie: $leader" "$url/api/v1/reports/statistics?period=12m"
   CONNECTIONS=16 wrk_row "$engine" "POST requests.json (new report), 16 clients" -- -s "$WORK/post.lua" "$url/open311/v2/requests.json"
