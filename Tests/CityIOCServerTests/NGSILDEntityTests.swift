@@ -480,8 +480,41 @@ import Testing
             let document = try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)", method: .get)
             #expect(document.status == .ok)
             #expect(try Self.parsed(document) == own)
+            #expect(document.headers[.contentType] == "application/json")
             let list = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts", method: .get, headers: Self.headers(read, type: nil)))
             #expect(list.array?.contains(.string(url)) == true && list.array?.contains(.string(ContextLibrary.coreURL)) == true)
+            // With details=true: its entry, by its id or by its URL percent-encoded in the path.
+            let encoded = url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            for key in [id, encoded] {
+                let entry = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(key)?details=true", method: .get))
+                #expect(entry["URL"] == .string(url) && entry["localId"] == .string(id) && entry["kind"] == "Hosted")
+                #expect(Set(entry.object.map { Array($0.keys) } ?? []) == ["URL", "localId", "kind", "createdAt"])
+                #expect(entry["createdAt"]?.string?.hasSuffix("Z") == true)
+            }
+            #expect(try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(encoded)", method: .get)) == own)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)?details=maybe", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)?detail=true", method: .get).status == .badRequest)
+            // The core context is served too (it is built in), listed as Cached, and cannot be deleted;
+            // reloading it keeps the built-in copy.
+            let core = ContextLibrary.coreURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let coreDocument = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(core)", method: .get))
+            #expect(coreDocument["@context"]?["Property"] == "ngsi-ld:Property")
+            let coreEntry = try Self.parsed(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(core)?details=true", method: .get))
+            #expect(coreEntry["kind"] == "Cached" && coreEntry["URL"] == .string(ContextLibrary.coreURL))
+            let detailed = try Self.parsed(
+                try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts?details=true", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(detailed.array?.contains { $0["URL"] == .string(ContextLibrary.coreURL) && $0["kind"] == "Cached" } == true)
+            #expect(detailed.array?.contains { $0["URL"] == .string(url) && $0["kind"] == "Hosted" } == true)
+            let hostedOnly = try Self.parsed(
+                try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts?kind=Hosted", method: .get, headers: Self.headers(read, type: nil)))
+            #expect(hostedOnly.array == [.string(url)])
+            let coreDelete = try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(core)", method: .delete, headers: Self.headers(write, type: nil))
+            #expect(coreDelete.status == .badRequest)
+            #expect(try Self.parsed(coreDelete)["type"] == "https://uri.etsi.org/ngsi-ld/errors/BadRequestData")
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(core)?reload=true", method: .delete, headers: Self.headers(write, type: nil)).status
+                    == .noContent)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(core)", method: .get).status == .ok)
             // Once deleted, naming it is LdContextNotAvailable.
             #expect(try await client.execute(uri: "/ngsi-ld/v1/jsonldContexts/\(id)", method: .delete, headers: Self.headers(write, type: nil)).status == .noContent)
             #expect(try await client.execute(uri: "/ngsi-ld/v1/entities?type=Station", method: .get, headers: linked(url, read)).status == .serviceUnavailable)

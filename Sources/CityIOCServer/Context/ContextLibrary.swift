@@ -23,6 +23,8 @@ struct ContextLibrary: Sendable {
     ]
     /// How deep contexts may name other contexts.
     static let nesting = 8
+    /// When this process loaded the core context: its `createdAt` in `/jsonldContexts` details.
+    let loadedAt = Date()
 
     init(store: any ContextDocumentStore, remote: RemoteContexts? = nil) throws {
         self.store = store
@@ -41,6 +43,14 @@ struct ContextLibrary: Sendable {
         core = try LDContext(coreDocument) { url throws(LDContext.Problem) in
             throw LDContext.Problem("The core context names another context (\(url)).")
         }
+    }
+
+    /// The core context as `/jsonldContexts` serves it, by one of its URLs or by its file's name
+    /// (`ngsi-ld-core-context-v1.8`): the whole document, the URL, the name.
+    func coreDocument(_ key: String) -> (document: JSON, url: String, name: String)? {
+        let url = Self.coreURLs[key] != nil ? key : Self.coreURLs.filter { $0.value == key }.keys.sorted().first
+        guard let url, let name = Self.coreURLs[url], let value = documents[url] else { return nil }
+        return (["@context": value], url, name)
     }
 
     /// The active context for a request: the user's terms (from `Link` or `@context`), then the

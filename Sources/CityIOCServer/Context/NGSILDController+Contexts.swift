@@ -48,30 +48,48 @@ extension NGSILDController {
             return kind
         }
         let documents = try await services.contextDocuments.contextDocuments().filter { kind == nil || $0.kind == kind }
-        let core: [JSON] = ContextLibrary.coreURLs.keys.sorted().map { .string($0) }
+        // The core context is the broker's own copy of the ETSI document: listed as Cached.
+        let core = kind == nil || kind == .cached ? ContextLibrary.coreURLs.keys.sorted() : []
         let value: JSON =
             try Self.flag(q, "details")
             ? .array(
-                documents.map { document in
-                    .object([
-                        "URL": .string(document.url), "localId": .string(document.id), "kind": .string(document.kind.rawValue),
-                        "createdAt": .string(Timestamp.utcMilliseconds(document.createdAt)),
-                    ])
-                })
-            : .array((kind == nil ? core : []) + documents.map { .string($0.url) })
+                core.compactMap { contexts.coreDocument($0).map { Self.details(url: $0.url, id: $0.name, kind: .cached, createdAt: contexts.loadedAt) } }
+                    + documents.map { Self.details(url: $0.url, id: $0.id, kind: $0.kind, createdAt: $0.createdAt) })
+            : .array(core.map { .string($0) } + documents.map { .string($0.url) })
+        return Self.jsonResponse(value)
+    }
+
+    /// A context's entry with `details=true` (clause 5.13.4): where it is named, its id here,
+    /// its kind and when the broker got it.
+    static func details(url: String, id: String, kind: StoredContext.Kind, createdAt: Date) -> JSON {
+        .object([
+            "URL": .string(url), "localId": .string(id), "kind": .string(kind.rawValue),
+            "createdAt": .string(Timestamp.utcMilliseconds(createdAt)),
+        ])
+    }
+
+    static func jsonResponse(_ value: JSON) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
     }
 
+    /// A context by its id here or by its URL (percent-encoded in the path), the core context's
+    /// included; with `details=true` its entry instead of the document. Served as
+    /// `application/json`, which JSON-LD processors accept for a context.
     @Sendable func serveContext(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        try Self.allowOnly(q, ["details"])
+        let details = try Self.flag(q, "details")
         let id = try Self.parameter(context, "contextId")
+        if let core = contexts.coreDocument(id) {
+            return Self.jsonResponse(details ? Self.details(url: core.url, id: core.name, kind: .cached, createdAt: contexts.loadedAt) : core.document)
+        }
         guard let document = try await services.contextDocuments.contextDocument(id) else {
             throw NGSIError.notFound("There is no @context with this id.", id)
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "application/ld+json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.body.text)))
+        return Self.jsonResponse(
+            details ? Self.details(url: document.url, id: document.id, kind: document.kind, createdAt: document.createdAt) : document.body)
     }
 
     /// Deletes a context, or with `reload=true` fetches a cached one again from its URL.
@@ -79,7 +97,14 @@ extension NGSILDController {
         let q = request.uri.queryParameters
         try Self.allowOnly(q, ["reload"])
         let id = try Self.parameter(context, "contextId")
-        if try Self.flag(q, "reload") {
+        let reload = try Self.flag(q, "reload")
+        // The core context is built into the server (it must work with no network): it cannot be
+        // deleted, and reloading it keeps the built-in copy.
+        if contexts.coreDocument(id) != nil {
+            guard reload else { throw NGSIError.badData("The NGSI-LD core context cannot be deleted.", id) }
+            return Response(status: .noContent)
+        }
+        if reload {
             guard let document = try await services.contextDocuments.contextDocument(id) else {
                 throw NGSIError.notFound("There is no @context with this id.", id)
             }
