@@ -44,6 +44,12 @@ public protocol AttributeHistoryStore: Sendable {
     /// The numeric values only, with their units: what is computed from readings, without
     /// reading each instance whole.
     func numbers(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [NumericReading]
+    /// What the temporal API serves: the readings of these entities (of these attributes; nil:
+    /// all) with `from <= observedAt < to` (either open), with `lastN` the newest N of each
+    /// attribute instance's series, at most `limit`, in time order.
+    func temporalReadings(
+        tenant: String, entities: [String], attributes: [String]?, from: Date?, to: Date?, lastN: Int?, limit: Int
+    ) async throws -> [AttributeReading]
     /// The entities with readings recorded after `since`, each with the earliest observedAt among them.
     func entitiesWithReadings(tenant: String, recordedAfter since: Date) async throws -> [(entityID: String, earliest: Date)]
     /// Readings from elsewhere (a gateway's backlog, the demo's past), written in bulk with one audit entry.
@@ -59,6 +65,43 @@ extension CityStore: AttributeHistoryStore {
     public func readings(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [AttributeReading] {
         guard !entities.isEmpty, !attributes.isEmpty else { return [] }
         let sql = Self.historySelect("entity_id, attribute, dataset_id, observed_at, value_number, instance", tenant, entities, attributes, from, to)
+        return try await database.query(sql).map { row in
+            guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
+            return AttributeReading(
+                entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
+                observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: instance)
+        }
+    }
+
+    public func temporalReadings(
+        tenant: String, entities: [String], attributes: [String]?, from: Date?, to: Date?, lastN: Int?, limit: Int
+    ) async throws -> [AttributeReading] {
+        guard !entities.isEmpty, attributes?.isEmpty != true else { return [] }
+        let columns = "entity_id, attribute, dataset_id, observed_at, value_number, instance"
+        var sql = SQL("SELECT \(columns) FROM context_attribute_history WHERE tenant = ? AND entity_id IN (", [.text(tenant)])
+        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ")"
+        sql.binds += entities.map { .text($0) }
+        if let attributes {
+            sql.text += " AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ") + ")"
+            sql.binds += attributes.map { .text($0) }
+        }
+        if let from {
+            sql.text += " AND observed_at >= ?"
+            sql.binds.append(.date(from))
+        }
+        if let to {
+            sql.text += " AND observed_at < ?"
+            sql.binds.append(.date(to))
+        }
+        if let lastN {
+            // The newest N of each attribute instance's series, then all of them in time order.
+            sql.text =
+                "SELECT \(columns) FROM (SELECT \(columns), ROW_NUMBER() OVER (PARTITION BY entity_id, attribute, dataset_id ORDER BY observed_at DESC) AS newest FROM ("
+                + sql.text + ") AS window_rows) AS ranked WHERE newest <= ?"
+            sql.binds.append(.int(Int64(lastN)))
+        }
+        sql.text += " ORDER BY observed_at, entity_id, attribute, dataset_id LIMIT ?"
+        sql.binds.append(.int(Int64(limit)))
         return try await database.query(sql).map { row in
             guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
             return AttributeReading(

@@ -112,9 +112,10 @@ extension NGSILDController {
         q.getAll(name).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    static func options(_ q: Parameters) throws(NGSIError) -> Set<String> {
+    static func options(_ q: Parameters, temporal: Bool = false) throws(NGSIError) -> Set<String> {
         let options = Set(list(q, "options"))
-        let known: Set<String> = ["sysAttrs", "keyValues", "simplified", "normalized", "concise", "noOverwrite", "replace", "update", "noDeleted"]
+        var known: Set<String> = ["sysAttrs", "keyValues", "simplified", "normalized", "concise", "noOverwrite", "replace", "update", "noDeleted"]
+        if temporal { known.insert("temporalValues") }
         if let unknown = options.first(where: { !known.contains($0) }) { throw NGSIError.badData("Unknown option \(unknown).") }
         return options
     }
@@ -134,14 +135,18 @@ extension NGSILDController {
     }
 
     /// What of each entity to write back: representation (`format` or `options`), attributes
-    /// (`attrs`/`pick`, `omit`), system attributes, language.
-    static func view(_ q: Parameters, _ ldContext: LDContext) throws(NGSIError) -> ContextEntity.View {
-        let options = try options(q)
+    /// (`attrs`/`pick`, `omit`), system attributes, language. For the temporal API (`temporal`),
+    /// `temporalValues` too, whose pairs `wantsTemporalValues` tells apart; its instances are
+    /// rendered normalized.
+    static func view(_ q: Parameters, _ ldContext: LDContext, temporal: Bool = false) throws(NGSIError) -> ContextEntity.View {
+        let options = try options(q, temporal: temporal)
         var view = ContextEntity.View()
-        let format = q["format"].map(String.init) ?? options.first { ["keyValues", "simplified", "normalized", "concise"].contains($0) }
+        let formats = ["keyValues", "simplified", "normalized", "concise"] + (temporal ? ["temporalValues"] : [])
+        let format = q["format"].map(String.init) ?? options.first { formats.contains($0) }
         switch format {
         case nil, "normalized": view.representation = .normalized
-        case "keyValues", "simplified": view.representation = .keyValues
+        case "temporalValues" where temporal: view.representation = .normalized
+        case "keyValues", "simplified": view.representation = temporal ? .normalized : .keyValues
         case "concise": view.representation = .concise
         case let other?: throw NGSIError.badData("Unknown format \(other).")
         }

@@ -30,22 +30,31 @@ struct NGSILDController: Sendable {
         router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
         registerBatch(on: router, read: read, write: write)
         registerContexts(on: router, read: read, write: write)
+        registerTemporal(on: router, read: read)
         // The parts of the API not built yet answer as the spec says (OperationNotSupported),
-        // not as a missing page, so a client can tell what this server offers.
-        for (part, name) in [
-            ("subscriptions", "Subscriptions"), ("temporal", "The temporal API"), ("csourceRegistrations", "Context source registrations"),
-            ("csourceSubscriptions", "Context source subscriptions"), ("entityMaps", "Entity maps"),
-        ] {
-            for path in ["\(Self.base)/\(part)", "\(Self.base)/\(part)/**"] {
-                for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+        // not as a missing page, so a client can tell what this server offers. Of the temporal
+        // API only the reads of entities are built: its writes and its other paths say so.
+        func notSupported(_ name: String, _ paths: [String], _ methods: [HTTPRequest.Method]) {
+            for path in paths {
+                for method in methods {
                     router.on(
-                        method, RouterPath(path), read,
+                        method, RouterPath("\(Self.base)/\(path)"), read,
                         use: { (_: Request, _: AppRequestContext) -> Response in
                             throw NGSIError(.operationNotSupported, "\(name) \(name.hasSuffix("s") ? "are" : "is") not supported by this server yet.")
                         })
                 }
             }
         }
+        let every: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        for (part, name) in [
+            ("subscriptions", "Subscriptions"), ("csourceRegistrations", "Context source registrations"),
+            ("csourceSubscriptions", "Context source subscriptions"), ("entityMaps", "Entity maps"),
+        ] {
+            notSupported(name, [part, "\(part)/**"], every)
+        }
+        notSupported("Writing through the temporal API", ["temporal/entities", "temporal/entities/:id"], [.post, .put, .patch, .delete])
+        notSupported("Writing through the temporal API", ["temporal/entities/:id/**"], every)
+        notSupported("This part of the temporal API", ["temporal", "temporal/entityOperations/**"], every)
     }
 
     // MARK: - Entities
@@ -95,6 +104,23 @@ struct NGSILDController: Sendable {
     /// A query's answer from its parameters (the URL's, or those a Query document stands for).
     func answer(_ q: Parameters, _ request: Request, tenant: String, user: JSON?, linked: String?, ldContext: LDContext) async throws -> Response {
         let view = try Self.view(q, ldContext)
+        let selection = try Self.entityQuery(q, ldContext, attributes: view.attributes)
+        var (found, total) = try await services.entities.entities(selection.query, tenant: tenant)
+        let (limit, offset) = (selection.limit, selection.offset)
+        let more = found.count > limit
+        if more { found.removeLast(found.count - limit) }
+        var response = try respond(
+            .array(found.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
+            geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
+        if let total { response.headers[.ngsildResultsCount] = String(total) }
+        for link in Self.pageLinks(request, offset: offset, limit: limit, more: more) { response.headers.append(HTTPField(name: .link, value: link)) }
+        return response
+    }
+
+    /// The entities a query's parameters select (`id`, `type`, `idPattern`, `attrs`, `q`, `scopeQ`,
+    /// a geo-query, `orderBy`), and the page asked for (`limit`, `offset`, `count`); one more
+    /// than the page is asked of the store, to tell whether a next page exists.
+    static func entityQuery(_ q: Parameters, _ ldContext: LDContext, attributes: Set<String>?) throws -> (query: EntityQuery, limit: Int, offset: Int) {
         var query = EntityQuery()
         query.ids = try Self.list(q, "id").map { id throws(NGSIError) in
             guard ContextEntity.isURI(id) else { throw .badData("id must list URIs.", id) }
@@ -106,7 +132,7 @@ struct NGSILDController: Sendable {
             // A plain list is answered by the index alone; an expression with `;` is tested too.
             if !expression.isList { query.typeExpression = expression }
         }
-        query.attributes = view.attributes.map { Array($0).sorted() } ?? []
+        query.attributes = attributes.map { Array($0).sorted() } ?? []
         if let text = q["q"].map(String.init) { query.filter = try EntityFilter.parse(text, context: ldContext) }
         if let text = q["scopeQ"].map(String.init) { query.scopes = try ScopeQuery.parse(scopes: text) }
         if let pattern = q["idPattern"].map(String.init) {
@@ -135,15 +161,7 @@ struct NGSILDController: Sendable {
         query.limit = limit == 0 ? 0 : limit + 1
         query.offset = offset
         query.count = count
-        var (found, total) = try await services.entities.entities(query, tenant: tenant)
-        let more = found.count > limit
-        if more { found.removeLast(found.count - limit) }
-        var response = try respond(
-            .array(found.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
-            geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
-        if let total { response.headers[.ngsildResultsCount] = String(total) }
-        for link in Self.pageLinks(request, offset: offset, limit: limit, more: more) { response.headers.append(HTTPField(name: .link, value: link)) }
-        return response
+        return (query, limit, offset)
     }
 
     /// The spec's paging links (clause 5.5.9): `rel="next"` while more entities follow,

@@ -1,0 +1,171 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The temporal API's reads (clauses 5.7.3 and 5.7.4): how entities' attributes evolved, from
+/// the attribute history every entity write records in the same transaction
+/// (`AttributeHistoryStore`). Writing history straight through `/temporal` is not built yet:
+/// those operations answer OperationNotSupported.
+extension NGSILDController {
+    /// The most instances one answer holds. Past it the answer is partial (206) and its
+    /// `Content-Range` says which span of time it covers, so a client asks again from there.
+    static let temporalInstanceLimit = 10_000
+
+    static let temporalParameters: Set<String> = [
+        "attrs", "pick", "omit", "options", "format", "lang", "timerel", "timeAt", "endTimeAt", "timeproperty", "lastN", "local", "datasetId",
+        "aggrMethods", "aggrPeriodDuration",
+    ]
+
+    func registerTemporal(on router: Router<AppRequestContext>, read: Access) {
+        let base = "\(Self.base)/temporal/entities"
+        router.on(.get, RouterPath(base), read, use: queryTemporal)
+        router.on(.get, RouterPath("\(base)/:id"), read, use: retrieveTemporal)
+    }
+
+    /// A time window of the temporal query language (clause 4.11): `timerel=before|after|between`
+    /// with `timeAt` (and `endTimeAt`), over `observedAt`. Half-open: `after` and `between`
+    /// include `timeAt`, `before` and `between` leave out the instant they end at, so `before` and
+    /// `after` at the same instant split the history without overlap. No `timerel`: all of it.
+    struct TemporalWindow {
+        var from: Date?
+        var to: Date?
+        var lastN: Int?
+    }
+
+    static func temporalWindow(_ q: Parameters) throws(NGSIError) -> TemporalWindow {
+        for unsupported in ["aggrMethods", "aggrPeriodDuration"] where q[Substring(unsupported)] != nil {
+            throw NGSIError(.operationNotSupported, "Aggregated temporal values (\(unsupported)) are not supported by this server yet.")
+        }
+        switch q["timeproperty"].map(String.init) {
+        case nil, "observedAt": break
+        case "createdAt", "modifiedAt", "deletedAt":
+            throw NGSIError(.operationNotSupported, "This server keeps the history by observedAt only.", detail: String(q["timeproperty"]!))
+        case let other?: throw NGSIError.badData("timeproperty is observedAt, createdAt, modifiedAt or deletedAt.", other)
+        }
+        func instant(_ name: String) throws(NGSIError) -> Date? {
+            guard let raw = q[Substring(name)].map(String.init) else { return nil }
+            guard let date = CityStore.instant(raw) else { throw NGSIError.badData("\(name) must be a date and time (ISO 8601).", raw) }
+            return date
+        }
+        var window = TemporalWindow()
+        let timeAt = try instant("timeAt")
+        let endTimeAt = try instant("endTimeAt")
+        switch q["timerel"].map(String.init) {
+        case nil:
+            guard timeAt == nil, endTimeAt == nil else { throw NGSIError.badData("timeAt and endTimeAt need timerel (before, after or between).") }
+        case "before":
+            guard let timeAt else { throw NGSIError.badData("timerel=before needs timeAt.") }
+            window.to = timeAt
+        case "after":
+            guard let timeAt else { throw NGSIError.badData("timerel=after needs timeAt.") }
+            window.from = timeAt
+        case "between":
+            guard let timeAt, let endTimeAt else { throw NGSIError.badData("timerel=between needs timeAt and endTimeAt.") }
+            guard timeAt <= endTimeAt else { throw NGSIError.badData("endTimeAt is before timeAt.") }
+            window.from = timeAt
+            window.to = endTimeAt
+        case let other?: throw NGSIError.badData("timerel is before, after or between.", other)
+        }
+        if let raw = q["lastN"] {
+            guard let value = Int(raw), value > 0 else { throw NGSIError.badData("lastN must be a whole number, 1 or more.", String(raw)) }
+            window.lastN = value
+        }
+        return window
+    }
+
+    /// `options=temporalValues` or `format=temporalValues` (also `simplified`/`keyValues`, the
+    /// same representation for the temporal API): `[value, time]` pairs.
+    static func wantsTemporalValues(_ q: Parameters) -> Bool {
+        let formats: Set<String> = ["temporalValues", "simplified", "keyValues"]
+        if let format = q["format"].map(String.init) { return formats.contains(format) }
+        return !formats.isDisjoint(with: list(q, "options"))
+    }
+
+    @Sendable func retrieveTemporal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: Self.temporalParameters)
+        let window = try Self.temporalWindow(q)
+        let view = try Self.view(q, ldContext, temporal: true)
+        let id = try Self.entityID(context)
+        guard let entity = try await services.entities.entity(id, tenant: tenant) else { throw NGSIError.notFound("There is no entity with this id.", id) }
+        return try await temporalAnswer([entity], single: true, q, request, tenant: tenant, view: view, window: window, user: user, linked: linked, ldContext: ldContext)
+    }
+
+    @Sendable func queryTemporal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        try Self.allowOnly(
+            q,
+            Self.temporalParameters.union([
+                "id", "type", "idPattern", "q", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "csf", "limit", "offset", "count",
+            ]))
+        if q["csf"] != nil { throw NGSIError(.operationNotSupported, "csf is not supported by this server yet.") }
+        let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
+        let window = try Self.temporalWindow(q)
+        let view = try Self.view(q, ldContext, temporal: true)
+        let selection = try Self.entityQuery(q, ldContext, attributes: view.attributes)
+        var (found, total) = try await services.entities.entities(selection.query, tenant: tenant)
+        let more = found.count > selection.limit
+        if more { found.removeLast(found.count - selection.limit) }
+        var response = try await temporalAnswer(
+            found, single: false, q, request, tenant: tenant, view: view, window: window, user: user, linked: linked, ldContext: ldContext)
+        if let total { response.headers[.ngsildResultsCount] = String(total) }
+        for link in Self.pageLinks(request, offset: selection.offset, limit: selection.limit, more: more) {
+            response.headers.append(HTTPField(name: .link, value: link))
+        }
+        return response
+    }
+
+    /// The evolution of `entities` in the window, each as its temporal representation; partial
+    /// (206, `Content-Range: date-time <first>-<last>/<lastN or *>`) when more instances match
+    /// than one answer holds: the earliest ones, up to an instant where a next request starts.
+    func temporalAnswer(
+        _ entities: [ContextEntity], single: Bool, _ q: Parameters, _ request: Request, tenant: String, view: ContextEntity.View, window: TemporalWindow,
+        user: JSON?, linked: String?, ldContext: LDContext
+    ) async throws -> Response {
+        let attributes = view.attributes.map { Array($0).sorted() }
+        var readings = try await services.history.temporalReadings(
+            tenant: tenant, entities: entities.map(\.id), attributes: attributes, from: window.from, to: window.to, lastN: window.lastN,
+            limit: Self.temporalInstanceLimit + 1)
+        let partial = readings.count > Self.temporalInstanceLimit
+        if partial {
+            // Whole instants only: the next request starts at the first one left out.
+            let cut = readings[Self.temporalInstanceLimit].observedAt
+            if readings[0].observedAt < cut {
+                readings.removeAll { $0.observedAt >= cut }
+            } else {
+                readings.removeLast(readings.count - Self.temporalInstanceLimit)
+            }
+        }
+        var histories: [String: [String: [JSON]]] = [:]
+        for reading in readings {
+            histories[reading.entityID, default: [:]][reading.attribute, default: []].append(Self.temporalInstance(reading))
+        }
+        let temporalValues = Self.wantsTemporalValues(q)
+        let rendered = entities.map { entity in
+            JSON.object(
+                ContextEntity.temporalRendered(
+                    id: entity.id, types: entity.types, history: histories[entity.id] ?? [:], view: view, temporalValues: temporalValues, context: ldContext))
+        }
+        var response = try respond(single ? rendered[0] : .array(rendered), request: request, user: user, linked: linked, geometry: nil, ldContext: ldContext)
+        if partial, let first = readings.first, let last = readings.last {
+            response.status = .partialContent
+            response.headers[.contentRange] =
+                "date-time \(Timestamp.utcMilliseconds(first.observedAt))-\(Timestamp.utcMilliseconds(last.observedAt))/\(window.lastN.map(String.init) ?? "*")"
+        }
+        return response
+    }
+
+    /// A stored reading as an instance of the temporal representation: its `instanceId`
+    /// (the same for the same entity, attribute, datasetId and time, in every process), and
+    /// when it carries no `observedAt`, the time it was written as its `modifiedAt`.
+    static func temporalInstance(_ reading: AttributeReading) -> JSON {
+        guard case .object(var members) = reading.instance else { return reading.instance }
+        let key = Secret.sha256("\(reading.entityID)\n\(reading.attribute)\n\(reading.datasetID)\n\(Timestamp.utcMilliseconds(reading.observedAt))")
+        let hex = Array(key.prefix(32))
+        let uuid = [hex[0..<8], hex[8..<12], hex[12..<16], hex[16..<20], hex[20..<32]].map { String($0) }.joined(separator: "-")
+        members["instanceId"] = .string("urn:ngsi-ld:Instance:\(uuid)")
+        if members["observedAt"] == nil, members["modifiedAt"] == nil { members["modifiedAt"] = .string(Timestamp.utcMilliseconds(reading.observedAt)) }
+        return .object(members)
+    }
+}

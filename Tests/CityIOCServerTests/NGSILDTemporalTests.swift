@@ -1,0 +1,125 @@
+import CityIOCDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import CityIOCServer
+
+/// The temporal API's reads: an entity's attribute history as every write recorded it, in a
+/// time window, the newest N, as instances or as `[value, time]` pairs; queries over several
+/// entities; bad parameters refused.
+@Suite struct NGSILDTemporalTests {
+    typealias E = NGSILDEntityTests
+    static let id = "urn:ngsi-ld:AirQualityObserved:QN-TEMP-01"
+    static let path = "/ngsi-ld/v1/temporal/entities/" + NGSILDController.pathSegment(id)
+    static let times = ["2026-12-01T07:00:00.000Z", "2026-12-01T08:00:00.000Z", "2026-12-01T09:00:00.000Z"]
+
+    /// A station whose PM2.5 was read three times, an hour apart, and which has a name too.
+    static func seed(_ client: some TestClientProtocol, write: String) async throws {
+        let station: JSON = [
+            "id": .string(id), "type": "AirQualityObserved", "name": ["type": "Property", "value": "Trạm Hạ Long"],
+            "pm25": ["type": "Property", "value": 10, "unitCode": "GQ", "observedAt": .string(times[0])],
+        ]
+        #expect(try await client.execute(uri: "/ngsi-ld/v1/entities", method: .post, headers: E.headers(write), body: E.body(station)).status == .created)
+        for (value, time) in [(20, times[1]), (30, times[2])] {
+            let update: JSON = ["pm25": ["type": "Property", "value": .number(Double(value)), "unitCode": "GQ", "observedAt": .string(time)]]
+            let patched = try await client.execute(
+                uri: "/ngsi-ld/v1/entities/" + NGSILDController.pathSegment(id) + "/attrs", method: .patch, headers: E.headers(write), body: E.body(update))
+            #expect(patched.status == .noContent)
+        }
+    }
+
+    static func values(_ entity: JSON, _ name: String = "pm25") -> [Double] {
+        (entity[name]?.array ?? []).compactMap { $0["value"]?.number }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aStationsReadingsComeBackInTimeOrderWindowedAndAsPairs(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await E.keys(services)
+            try await Self.seed(client, write: write)
+            func get(_ query: String) async throws -> JSON {
+                let response = try await client.execute(uri: Self.path + query, method: .get, headers: E.headers(read, type: nil))
+                #expect(response.status == .ok, "\(query)")
+                return try E.parsed(response)
+            }
+
+            // The whole evolution: every reading in time order, each with a stable instanceId.
+            let all = try await get("")
+            #expect(all["id"] == .string(Self.id) && all["type"] == "AirQualityObserved")
+            #expect(Self.values(all) == [10, 20, 30])
+            #expect(all["pm25"]?.array?.map { $0["observedAt"] } == Self.times.map { JSON.string($0) })
+            let ids = all["pm25"]?.array?.compactMap { $0["instanceId"]?.string } ?? []
+            #expect(ids.count == 3 && Set(ids).count == 3 && ids.allSatisfy { $0.hasPrefix("urn:ngsi-ld:Instance:") })
+            #expect(try await get("")["pm25"]?.array?.compactMap { $0["instanceId"]?.string } == ids)
+            // The name was written once, without observedAt: its write time stands in (a system attribute).
+            #expect(all["name"]?.array?.count == 1 && all["name"]?.array?.first?["modifiedAt"] == nil)
+            let system = try await get("?options=sysAttrs&attrs=name")
+            #expect(system["name"]?.array?.first?["modifiedAt"]?.string != nil && system["pm25"] == nil)
+
+            // Windows: after includes timeAt, before leaves it out, between is [timeAt, endTimeAt).
+            #expect(Self.values(try await get("?timerel=after&timeAt=\(Self.times[1])&attrs=pm25")) == [20, 30])
+            #expect(Self.values(try await get("?timerel=before&timeAt=\(Self.times[1])&attrs=pm25")) == [10])
+            #expect(Self.values(try await get("?timerel=between&timeAt=\(Self.times[0])&endTimeAt=\(Self.times[2])")) == [10, 20])
+            #expect(try await get("?timerel=after&timeAt=2027-01-01T00:00:00Z")["pm25"] == nil)
+            // The newest two, oldest first; only the attributes asked for.
+            let newest = try await get("?lastN=2&attrs=pm25")
+            #expect(Self.values(newest) == [20, 30] && newest["name"] == nil)
+
+            // As pairs (format or option): [value, observedAt].
+            for query in ["?options=temporalValues&attrs=pm25", "?format=temporalValues&attrs=pm25", "?format=simplified&attrs=pm25"] {
+                let pairs = try await get(query)
+                #expect(pairs["pm25"]?["type"] == "Property", "\(query)")
+                #expect(pairs["pm25"]?["values"] == .array(zip([10.0, 20, 30], Self.times).map { JSON.array([.number($0), .string($1)]) }), "\(query)")
+            }
+
+            // A query over entities answers each one's evolution.
+            let listed = try await client.execute(
+                uri: "/ngsi-ld/v1/temporal/entities?type=AirQualityObserved&timerel=after&timeAt=\(Self.times[2])&count=true", method: .get,
+                headers: E.headers(read, type: nil))
+            #expect(listed.status == .ok && listed.headers[.ngsildResultsCount] == "1")
+            let entities = try E.parsed(listed)
+            #expect(entities.array?.count == 1 && Self.values(entities.array?.first ?? .null) == [30])
+            #expect(try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/temporal/entities?type=WaterLevel", method: .get, headers: E.headers(read, type: nil))) == [])
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func badTemporalParametersAreRefusedInTheSpecsErrors(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await E.keys(services)
+            try await Self.seed(client, write: write)
+            let bad = "https://uri.etsi.org/ngsi-ld/errors/BadRequestData"
+            let invalid = "https://uri.etsi.org/ngsi-ld/errors/InvalidRequest"
+            let unsupported = "https://uri.etsi.org/ngsi-ld/errors/OperationNotSupported"
+            for (query, status, type) in [
+                ("?timerel=during&timeAt=\(Self.times[0])", 400, bad), ("?timerel=after", 400, bad), ("?timerel=between&timeAt=\(Self.times[0])", 400, bad),
+                ("?timerel=between&timeAt=\(Self.times[2])&endTimeAt=\(Self.times[0])", 400, bad), ("?timerel=after&timeAt=yesterday", 400, bad),
+                ("?timeAt=\(Self.times[0])", 400, bad), ("?lastN=0", 400, bad), ("?lastN=many", 400, bad), ("?options=temporalValue", 400, bad),
+                ("?colour=red", 400, invalid), ("?aggrMethods=avg&aggrPeriodDuration=PT1H", 422, unsupported), ("?timeproperty=modifiedAt", 422, unsupported),
+                ("?timeproperty=whenever", 400, bad),
+            ] {
+                let response = try await client.execute(uri: Self.path + query, method: .get, headers: E.headers(read, type: nil))
+                #expect(response.status.code == status, "\(query)")
+                #expect(try E.parsed(response)["type"] == .string(type), "\(query)")
+            }
+            // No such entity, no such tenant, no key.
+            let missing = try await client.execute(uri: "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:X:none", method: .get, headers: E.headers(read, type: nil))
+            #expect(missing.status == .notFound)
+            let tenant = try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil, tenant: "elsewhere"))
+            #expect(tenant.status == .notFound)
+            #expect(try E.parsed(tenant)["type"] == "https://uri.etsi.org/ngsi-ld/errors/NonexistentTenant")
+            #expect(try await client.execute(uri: Self.path, method: .get).status == .unauthorized)
+            // Writing through /temporal is not built: it says so and changes nothing.
+            let posted = try await client.execute(
+                uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(write), body: E.body(["id": "urn:ngsi-ld:X:1", "type": "X"]))
+            #expect(posted.status.code == 422)
+            #expect(try E.parsed(posted)["type"] == .string(unsupported))
+            #expect(try await client.execute(uri: Self.path, method: .delete, headers: E.headers(write, type: nil)).status.code == 422)
+            #expect(NGSILDTemporalTests.values(try E.parsed(try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil)))) == [10, 20, 30])
+        }
+    }
+}
