@@ -122,4 +122,39 @@ import Testing
             #expect(NGSILDTemporalTests.values(try E.parsed(try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil)))) == [10, 20, 30])
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aLongHistoryComesInPartsThatSayWhichTimesTheyHold(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await E.keys(services)
+            try await Self.seed(client, write: write)
+            // A gateway's backlog: a reading a minute for a week and more (past the 10,000 of one answer).
+            let start = try #require(CityStore.instant("2026-11-01T00:00:00Z"))
+            let count = NGSILDController.temporalInstanceLimit + 50
+            let attribute = "https://uri.etsi.org/ngsi-ld/default-context/no2"
+            let backlog = (0..<count).map { minute in
+                AttributeReading(
+                    entityID: Self.id, attribute: attribute, observedAt: start.addingTimeInterval(Double(minute) * 60), number: Double(minute),
+                    instance: [
+                        "type": "Property", "value": .number(Double(minute)), "observedAt": .string(Timestamp.utcMilliseconds(start.addingTimeInterval(Double(minute) * 60))),
+                    ])
+            }
+            try await services.history.recordReadings(backlog, tenant: "", context: system)
+
+            let first = try await client.execute(uri: Self.path + "?attrs=no2", method: .get, headers: E.headers(read, type: nil))
+            #expect(first.status == .partialContent)
+            let last = Timestamp.utcMilliseconds(start.addingTimeInterval(Double(NGSILDController.temporalInstanceLimit - 1) * 60))
+            #expect(first.headers[.contentRange] == "date-time 2026-11-01T00:00:00.000Z-\(last)/*")
+            #expect(Self.values(try E.parsed(first), "no2").count == NGSILDController.temporalInstanceLimit)
+            // The next part starts where the first one ended, and is the whole rest.
+            let next = Timestamp.utcMilliseconds(start.addingTimeInterval(Double(NGSILDController.temporalInstanceLimit) * 60))
+            let rest = try await client.execute(uri: Self.path + "?attrs=no2&timerel=after&timeAt=\(next)", method: .get, headers: E.headers(read, type: nil))
+            #expect(rest.status == .ok && rest.headers[.contentRange] == nil)
+            #expect(Self.values(try E.parsed(rest), "no2") == (NGSILDController.temporalInstanceLimit..<count).map(Double.init))
+            // The newest five only.
+            #expect(
+                Self.values(try E.parsed(try await client.execute(uri: Self.path + "?attrs=no2&lastN=5", method: .get, headers: E.headers(read, type: nil))), "no2")
+                    == (count - 5..<count).map(Double.init))
+        }
+    }
 }
