@@ -113,13 +113,88 @@ import Testing
             #expect(tenant.status == .notFound)
             #expect(try E.parsed(tenant)["type"] == "https://uri.etsi.org/ngsi-ld/errors/NonexistentTenant")
             #expect(try await client.execute(uri: Self.path, method: .get).status == .unauthorized)
-            // Writing through /temporal is not built: it says so and changes nothing.
-            let posted = try await client.execute(
-                uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(write), body: E.body(["id": "urn:ngsi-ld:X:1", "type": "X"]))
-            #expect(posted.status.code == 422)
-            #expect(try E.parsed(posted)["type"] == .string(unsupported))
-            #expect(try await client.execute(uri: Self.path, method: .delete, headers: E.headers(write, type: nil)).status.code == 422)
-            #expect(NGSILDTemporalTests.values(try E.parsed(try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil)))) == [10, 20, 30])
+            // Changing single instances is not built: it says so and changes nothing.
+            let instance = try await client.execute(
+                uri: Self.path + "/attrs/pm25/urn:ngsi-ld:Instance:1", method: .patch, headers: E.headers(write), body: E.body(["value": 1]))
+            #expect(instance.status.code == 422)
+            #expect(try E.parsed(instance)["type"] == .string(unsupported))
+            #expect(Self.values(try E.parsed(try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil)))) == [10, 20, 30])
+        }
+    }
+
+    /// The ETSI suite's vehicle (its test data 2020-08-vehicle-temporal-representation): a
+    /// temporal representation posted whole, read back, added to, and deleted.
+    static let vehicle: JSON = [
+        "id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle",
+        "speed": [
+            ["type": "Property", "value": 120, "observedAt": "2020-08-01T12:03:00Z"], ["type": "Property", "value": 80, "observedAt": "2020-08-01T12:05:00Z"],
+            ["type": "Property", "value": 100, "observedAt": "2020-08-01T12:07:00Z"],
+        ],
+        "fuelLevel": [
+            ["type": "Property", "value": 67, "observedAt": "2020-08-01T12:03:00Z"], ["type": "Property", "value": 53, "observedAt": "2020-08-01T13:05:00Z"],
+            ["type": "Property", "value": 40, "observedAt": "2020-08-01T14:07:00Z"],
+        ],
+    ]
+
+    @Test(arguments: TestEngine.all)
+    func aTemporalRepresentationIsPostedReadAddedToAndDeleted(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            let (write, read) = try await E.keys(services)
+            let path = "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Vehicle:T1"
+            // Posted whole: 201 with its address; read back, instances in time order.
+            let created = try await client.execute(uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(write), body: E.body(Self.vehicle))
+            #expect(created.status == .created && created.headers[.location] == path)
+            let back = try E.parsed(try await client.execute(uri: path, method: .get, headers: E.headers(read, type: nil)))
+            #expect(back["type"] == "Vehicle" && Self.values(back, "speed") == [120, 80, 100] && Self.values(back, "fuelLevel") == [67, 53, 40])
+            #expect(back["speed"]?.array?.map { $0["observedAt"] } == ["2020-08-01T12:03:00.000Z", "2020-08-01T12:05:00.000Z", "2020-08-01T12:07:00.000Z"])
+            // The entity's current state is the newest instance of each attribute.
+            let current = try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)))
+            #expect(current["speed"]?["value"] == 100 && current["fuelLevel"]?["value"] == 40)
+
+            // Posted again with another instant: 204, added to the history.
+            let again: JSON = ["id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle", "speed": [["type": "Property", "value": 90, "observedAt": "2020-08-01T12:09:00Z"]]]
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(write), body: E.body(again)).status == .noContent)
+            // Added to through /attrs: an older instance joins the history but leaves the current value.
+            let older: JSON = ["speed": [["type": "Property", "value": 60, "observedAt": "2020-08-01T12:01:00Z"]]]
+            #expect(try await client.execute(uri: path + "/attrs", method: .post, headers: E.headers(write), body: E.body(older)).status == .noContent)
+            let grown = try E.parsed(try await client.execute(uri: path + "?attrs=speed", method: .get, headers: E.headers(read, type: nil)))
+            #expect(Self.values(grown, "speed") == [60, 120, 80, 100, 90])
+            let now = try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)))
+            #expect(now["speed"]?["value"] == 90)
+
+            // Bad input changes nothing: an instance that is not an object, a wrong shape, no
+            // attributes, an id that is not a URI, another entity in the body of an append, a
+            // missing entity, a read key.
+            for bad: JSON in [
+                ["id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle", "speed": [["type": "Property", "value": 1, "observedAt": "2020-08-02T00:00:00Z"], 5]],
+                ["id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle", "speed": [["type": "Relationship", "value": 1]]],
+                ["id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle"], ["id": "not a uri", "type": "Vehicle", "speed": [["type": "Property", "value": 1]]],
+                ["id": "urn:ngsi-ld:Vehicle:T1", "type": "Vehicle", "speed": []],
+            ] {
+                let refused = try await client.execute(uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(write), body: E.body(bad))
+                #expect(refused.status == .badRequest, "\(bad.text)")
+            }
+            let elsewhere: JSON = ["id": "urn:ngsi-ld:Vehicle:T2", "speed": [["type": "Property", "value": 1]]]
+            #expect(try await client.execute(uri: path + "/attrs", method: .post, headers: E.headers(write), body: E.body(elsewhere)).status == .badRequest)
+            #expect(
+                try await client.execute(uri: "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Vehicle:none/attrs", method: .post, headers: E.headers(write), body: E.body(older))
+                    .status == .notFound)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/temporal/entities", method: .post, headers: E.headers(read), body: E.body(Self.vehicle)).status == .forbidden)
+            #expect(
+                Self.values(try E.parsed(try await client.execute(uri: path + "?attrs=speed", method: .get, headers: E.headers(read, type: nil))), "speed") == [
+                    60, 120, 80, 100, 90,
+                ])
+            // Every write is audited.
+            let audited = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity", entityID: "urn:ngsi-ld:Vehicle:T1"))
+            #expect(Set(audited.map(\.action)).isSuperset(of: ["entity.temporal.create", "entity.temporal.append"]))
+
+            // Deleted: the entity and its history.
+            #expect(try await client.execute(uri: path, method: .delete, headers: E.headers(write, type: nil)).status == .noContent)
+            #expect(try await client.execute(uri: path, method: .get, headers: E.headers(read, type: nil)).status == .notFound)
+            #expect(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)).status == .notFound)
+            #expect(try await client.execute(uri: path, method: .delete, headers: E.headers(write, type: nil)).status == .notFound)
+            #expect(
+                try await services.history.temporalReadings(tenant: "", entities: ["urn:ngsi-ld:Vehicle:T1"], attributes: nil, from: nil, to: nil, lastN: nil, limit: 10).isEmpty)
         }
     }
 

@@ -25,6 +25,11 @@ public protocol EntityStore: Sendable {
     ) async throws -> [(decision: EntityDecision, existed: Bool)]
     func entityTypes(tenant: String) async throws -> [EntityTypeSummary]
     func attributeSummaries(tenant: String) async throws -> [AttributeSummary]
+    /// A temporal representation's instances into the history and its newest ones into the
+    /// entity; see `CityStore.writeTemporal`. True when the entity was created.
+    func writeTemporal(_ current: ContextEntity, readings: [AttributeReading], tenant: String, create: Bool, context: ChangeContext) async throws -> Bool
+    /// The entity and its history; false when there was neither.
+    func deleteTemporal(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool
 }
 
 /// What to find: the spec's `id`, `type` and `attrs` filters, and a page.

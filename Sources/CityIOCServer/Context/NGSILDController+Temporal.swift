@@ -5,8 +5,9 @@ import Hummingbird
 
 /// The temporal API's reads (clauses 5.7.3 and 5.7.4): how entities' attributes evolved, from
 /// the attribute history every entity write records in the same transaction
-/// (`AttributeHistoryStore`). Writing history straight through `/temporal` is not built yet:
-/// those operations answer OperationNotSupported.
+/// (`AttributeHistoryStore`), and its writes: a temporal representation's instances go into
+/// that history and its newest ones into the entity. Changing or deleting single instances or
+/// attributes of the history is not built yet: those operations answer OperationNotSupported.
 extension NGSILDController {
     /// The most instances one answer holds. Past it the answer is partial (206) and its
     /// `Content-Range` says which span of time it covers, so a client asks again from there.
@@ -17,10 +18,109 @@ extension NGSILDController {
         "aggrMethods", "aggrPeriodDuration",
     ]
 
-    func registerTemporal(on router: Router<AppRequestContext>, read: Access) {
+    func registerTemporal(on router: Router<AppRequestContext>, read: Access, write: Access) {
         let base = "\(Self.base)/temporal/entities"
         router.on(.get, RouterPath(base), read, use: queryTemporal)
+        router.on(.post, RouterPath(base), write, use: createTemporal)
         router.on(.get, RouterPath("\(base)/:id"), read, use: retrieveTemporal)
+        router.on(.delete, RouterPath("\(base)/:id"), write, use: deleteTemporal)
+        router.on(.post, RouterPath("\(base)/:id/attrs"), write, use: appendTemporal)
+    }
+
+    // MARK: - Writes
+
+    /// `POST /temporal/entities`: creates the entity with its history, or adds the history to
+    /// the entity there is (201 and 204).
+    @Sendable func createTemporal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["local"])
+        let (payload, ldContext) = try await body(request, context)
+        let tenant = try Self.tenant(request)
+        let (current, readings) = try Self.temporalPayload(payload, ldContext: ldContext, now: Date())
+        let created = try await services.entities.writeTemporal(current, readings: readings, tenant: tenant, create: true, context: change(context))
+        guard created else { return Response(status: .noContent) }
+        var headers = HTTPFields()
+        headers[.location] = "\(Self.base)/temporal/entities/" + Self.pathSegment(current.id)
+        return Response(status: .created, headers: headers)
+    }
+
+    /// `POST /temporal/entities/{id}/attrs`: more instances for an entity there is (204).
+    @Sendable func appendTemporal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["local"])
+        let (payload, ldContext) = try await body(request, context)
+        let tenant = try await readTenant(request)
+        let id = try Self.entityID(context)
+        guard let stored = try await services.entities.entity(id, tenant: tenant) else { throw NGSIError.notFound("There is no entity with this id.", id) }
+        let (current, readings) = try Self.temporalPayload(payload, ldContext: ldContext, now: Date(), id: id, types: stored.types)
+        do {
+            _ = try await services.entities.writeTemporal(current, readings: readings, tenant: tenant, create: false, context: change(context))
+        } catch StoreError.notFound {
+            throw NGSIError.notFound("There is no entity with this id.", id)
+        }
+        return Response(status: .noContent)
+    }
+
+    /// `DELETE /temporal/entities/{id}`: the entity and all its history.
+    @Sendable func deleteTemporal(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["local"])
+        let tenant = try await readTenant(request)
+        let id = try Self.entityID(context)
+        guard try await services.entities.deleteTemporal(id, tenant: tenant, context: change(context)) else {
+            throw NGSIError.notFound("There is no entity with this id.", id)
+        }
+        return Response(status: .noContent)
+    }
+
+    /// A temporal representation (`{"id", "type", "speed": [instance, …], …}`; for an append,
+    /// the attributes alone): every instance checked and expanded as an entity's attribute is,
+    /// the readings for the history, and the newest instance of each attribute and datasetId as
+    /// the entity's current state. An instance without `observedAt` is of `now`.
+    static func temporalPayload(_ payload: JSON, ldContext: LDContext, now: Date, id: String? = nil, types: [String]? = nil) throws -> (
+        current: ContextEntity, readings: [AttributeReading]
+    ) {
+        guard case .object(let members) = payload else { throw NGSIError.badData("A temporal representation is a JSON object.") }
+        var skeleton = members.filter { ["id", "type", "scope"].contains($0.key) }
+        if let id {
+            if let given = members["id"], given != .string(id) { throw NGSIError.badData("The body names another entity than the path.", given.text) }
+            skeleton["id"] = .string(id)
+        }
+        if let types, skeleton["type"] == nil { skeleton["type"] = .array(types.map { .string($0) }) }
+        let attributes = members.filter { !["id", "type", "scope", "@context", "createdAt", "modifiedAt"].contains($0.key) }
+        guard !attributes.isEmpty else { throw NGSIError.badData("A temporal representation needs at least one attribute with its instances.") }
+        var readings: [AttributeReading] = []
+        var base: ContextEntity?
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            let instances = value.array ?? [value]
+            guard !instances.isEmpty else { throw NGSIError.badData("The attribute \(name) has no instances.") }
+            for instance in instances {
+                guard instance.object != nil else { throw NGSIError.badData("Each instance of \(name) is an object with its type and value.", instance.text) }
+                var one = skeleton
+                one[name] = instance
+                // Checked and expanded as the same attribute of an entity would be.
+                let parsed = try ContextEntity.parse(.object(one), context: ldContext, now: now)
+                if base == nil { base = parsed }
+                for (expanded, kept) in parsed.attributes {
+                    for stored in kept {
+                        let observed = stored["observedAt"]?.string.flatMap(CityStore.instant) ?? now
+                        let number = stored["type"]?.string == "Property" ? stored["value"]?.number : nil
+                        readings.append(
+                            AttributeReading(
+                                entityID: parsed.id, attribute: expanded, datasetID: stored["datasetId"]?.string ?? "", observedAt: observed, number: number,
+                                instance: stored))
+                    }
+                }
+            }
+        }
+        guard var current = base else { throw NGSIError.badData("A temporal representation needs at least one attribute with its instances.") }
+        // The newest instance of each attribute and datasetId is the current state.
+        var newest: [String: AttributeReading] = [:]
+        for reading in readings {
+            let key = reading.attribute + "\n" + reading.datasetID
+            if let seen = newest[key], seen.observedAt > reading.observedAt { continue }
+            newest[key] = reading
+        }
+        current.attributes = [:]
+        for reading in newest.values.sorted(by: { $0.datasetID < $1.datasetID }) { current.attributes[reading.attribute, default: []].append(reading.instance) }
+        return (current, readings)
     }
 
     /// A time window of the temporal query language (clause 4.11): `timerel=before|after|between`

@@ -30,10 +30,10 @@ struct NGSILDController: Sendable {
         router.on(.delete, RouterPath("\(entities)/:id/attrs/:attr"), write, use: deleteAttribute)
         registerBatch(on: router, read: read, write: write)
         registerContexts(on: router, read: read, write: write)
-        registerTemporal(on: router, read: read)
+        registerTemporal(on: router, read: read, write: write)
         // The parts of the API not built yet answer as the spec says (OperationNotSupported),
         // not as a missing page, so a client can tell what this server offers. Of the temporal
-        // API only the reads of entities are built: its writes and its other paths say so.
+        // API, changing single attributes and instances is not built.
         func notSupported(_ name: String, _ paths: [String], _ methods: [HTTPRequest.Method]) {
             for path in paths {
                 for method in methods {
@@ -52,8 +52,10 @@ struct NGSILDController: Sendable {
         ] {
             notSupported(name, [part, "\(part)/**"], every)
         }
-        notSupported("Writing through the temporal API", ["temporal/entities", "temporal/entities/:id"], [.post, .put, .patch, .delete])
-        notSupported("Writing through the temporal API", ["temporal/entities/:id/**"], every)
+        notSupported("Changing the temporal history this way", ["temporal/entities"], [.put, .patch, .delete])
+        notSupported("Changing the temporal history this way", ["temporal/entities/:id"], [.post, .put, .patch])
+        notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs"], [.get, .put, .patch, .delete])
+        notSupported("Changing single attributes or instances of the temporal history", ["temporal/entities/:id/attrs/**"], every)
         notSupported("This part of the temporal API", ["temporal", "temporal/entityOperations/**"], every)
     }
 

@@ -1,0 +1,96 @@
+import CityIOCDomain
+import Foundation
+
+/// Writing an entity's temporal representation (clauses 5.6.11, 5.6.12, 5.6.16): instances go
+/// into the attribute history, and the newest instance of each attribute (and datasetId) is the
+/// entity's current state, so `/entities` and `/temporal/entities` tell one story.
+extension CityStore {
+    /// Stores `readings` in the history and merges `current` (the newest of them, per attribute
+    /// and datasetId) into the stored entity: an instance replaces the stored one unless the
+    /// stored one was observed later. Creates the entity when there is none and `create` allows
+    /// it (else `StoreError.notFound`). One transaction with its audit entry; true when created.
+    public func writeTemporal(_ current: ContextEntity, readings: [AttributeReading], tenant: String, create: Bool, context: ChangeContext) async throws
+        -> Bool
+    {
+        let read = SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(current.id)])
+        // One row per key: a representation may name an instant twice, and an upsert may not touch a row twice.
+        var seen = Set<String>()
+        var rows: [[SQLValue]] = []
+        for reading in readings.reversed() {
+            let key = "\(reading.attribute)\n\(reading.datasetID)\n\(Timestamp.utcMilliseconds(reading.observedAt))"
+            if seen.insert(key).inserted { rows.append(Self.historyRow(reading, tenant: tenant, recordedAt: context.now)) }
+        }
+        let history = Self.multiRow(Self.historyInsert, rows.reversed(), then: Self.historyUpsert)
+        let summary = Self.snapshot([
+            "instances": "\(rows.count)", "attributes": readings.map { $0.attribute }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ","),
+        ])
+        return try await database.perform(
+            Mutation(read: read) { found in
+                let auditID = Self.auditID(current.id, tenant)
+                guard let row = found.first else {
+                    guard create else { throw StoreError.notFound }
+                    let body = Self.entityBody(current)
+                    return Plan(
+                        statements: [Self.tenantInsert(tenant, context.now)] + Self.entityInserts([(current, body)], tenant: tenant) + history,
+                        audit: AuditDraft(action: "entity.temporal.create", entityType: "context-entity", entityID: auditID, before: nil, after: summary),
+                        result: true)
+                }
+                let stored = try Self.entity(row)
+                let merged = Self.merged(current, into: stored, now: context.now)
+                return Plan(
+                    statements: Self.entityWrite(merged, replacing: stored, tenant: tenant) + history,
+                    audit: AuditDraft(action: "entity.temporal.append", entityType: "context-entity", entityID: auditID, before: nil, after: summary),
+                    result: false)
+            }, context: context)
+    }
+
+    /// `stored` with the types of `incoming` added and each of its instances in place of the
+    /// stored one of the same datasetId, unless that one was observed later.
+    static func merged(_ incoming: ContextEntity, into stored: ContextEntity, now: Date) -> ContextEntity {
+        func observed(_ instance: JSON) -> Date? { instance["observedAt"]?.string.flatMap(instant) }
+        var merged = stored
+        merged.types = Array(Set(stored.types).union(incoming.types)).sorted()
+        for (name, instances) in incoming.attributes {
+            var kept = merged.attributes[name] ?? []
+            for instance in instances {
+                let dataset = instance["datasetId"]?.string
+                guard let index = kept.firstIndex(where: { $0["datasetId"]?.string == dataset }) else {
+                    kept.append(instance)
+                    continue
+                }
+                if let old = observed(kept[index]), let new = observed(instance), old > new { continue }
+                var replacing = instance
+                if case .object(var members) = replacing, let created = kept[index]["createdAt"] {
+                    members["createdAt"] = created
+                    replacing = .object(members)
+                }
+                kept[index] = replacing
+            }
+            merged.attributes[name] = kept
+        }
+        merged.modifiedAt = now
+        return merged
+    }
+
+    /// Removes an entity's temporal representation: its history and the entity. False when
+    /// there was neither.
+    public func deleteTemporal(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool {
+        let read = SQL(
+            "SELECT (SELECT COUNT(*) FROM context_entities WHERE tenant = ? AND id = ?) AS entities, (SELECT COUNT(*) FROM context_attribute_history WHERE tenant = ? AND entity_id = ?) AS readings",
+            [.text(tenant), .text(id), .text(tenant), .text(id)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                let entities = try rows.first?.int("entities") ?? 0
+                let readings = try rows.first?.int("readings") ?? 0
+                guard entities + readings > 0 else { return Plan(statements: [], audit: nil, result: false) }
+                return Plan(
+                    statements: Self.entityRemoval(id, tenant: tenant) + [
+                        SQL("DELETE FROM context_attribute_history WHERE tenant = ? AND entity_id = ?", [.text(tenant), .text(id)])
+                    ],
+                    audit: AuditDraft(
+                        action: "entity.temporal.delete", entityType: "context-entity", entityID: Self.auditID(id, tenant), before: Self.snapshot(["readings": "\(readings)"]),
+                        after: nil),
+                    result: true)
+            }, context: context)
+    }
+}
