@@ -180,7 +180,7 @@ import Testing
             #expect(try NGSILDEntityTests.parsed(unknown)["type"] == "https://uri.etsi.org/ngsi-ld/errors/InvalidRequest")
             // What is not built answers OperationNotSupported, not a missing page.
             for (method, path) in [
-                (HTTPRequest.Method.get, "/subscriptions"), (.post, "/subscriptions"), (.patch, "/temporal/entities/urn:ngsi-ld:Building:G1/attrs/name/urn:ngsi-ld:Instance:1"),
+                (HTTPRequest.Method.get, "/subscriptions"), (.post, "/subscriptions"), (.get, "/csourceRegistrations"),
                 (.get, "/temporal/entityOperations/query"),
             ] {
                 let response = try await client.execute(uri: "/ngsi-ld/v1" + path, method: method, headers: NGSILDEntityTests.headers(read, type: nil))

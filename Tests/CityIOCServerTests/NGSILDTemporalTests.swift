@@ -113,11 +113,12 @@ import Testing
             #expect(tenant.status == .notFound)
             #expect(try E.parsed(tenant)["type"] == "https://uri.etsi.org/ngsi-ld/errors/NonexistentTenant")
             #expect(try await client.execute(uri: Self.path, method: .get).status == .unauthorized)
-            // Changing single instances is not built: it says so and changes nothing.
+            // An instanceId that is none of this attribute's: nothing found, nothing changed.
             let instance = try await client.execute(
-                uri: Self.path + "/attrs/pm25/urn:ngsi-ld:Instance:1", method: .patch, headers: E.headers(write), body: E.body(["value": 1]))
-            #expect(instance.status.code == 422)
-            #expect(try E.parsed(instance)["type"] == .string(unsupported))
+                uri: Self.path + "/attrs/pm25/urn:ngsi-ld:Instance:1", method: .patch, headers: E.headers(write),
+                body: E.body(["type": "Property", "value": 1]))
+            #expect(instance.status == .notFound)
+            #expect(try E.parsed(instance)["type"] == "https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound")
             #expect(Self.values(try E.parsed(try await client.execute(uri: Self.path, method: .get, headers: E.headers(read, type: nil)))) == [10, 20, 30])
         }
     }
@@ -187,6 +188,27 @@ import Testing
             // Every write is audited.
             let audited = try await services.audit.auditEntries(AuditFilter(entityType: "context-entity", entityID: "urn:ngsi-ld:Vehicle:T1"))
             #expect(Set(audited.map(\.action)).isSuperset(of: ["entity.temporal.create", "entity.temporal.append"]))
+
+            // One instance changed, one deleted, by their instanceIds.
+            let ids = grown["speed"]?.array?.compactMap { $0["instanceId"]?.string } ?? []
+            #expect(ids.count == 5)
+            let changed: JSON = ["type": "Property", "value": 65, "observedAt": "2020-08-01T12:01:00Z"]
+            #expect(try await client.execute(uri: path + "/attrs/speed/" + ids[0], method: .patch, headers: E.headers(write), body: E.body(changed)).status == .noContent)
+            #expect(try await client.execute(uri: path + "/attrs/speed/" + ids[2], method: .delete, headers: E.headers(write, type: nil)).status == .noContent)
+            let edited = try E.parsed(try await client.execute(uri: path + "?attrs=speed", method: .get, headers: E.headers(read, type: nil)))
+            #expect(Self.values(edited, "speed") == [65, 120, 100, 90])
+            #expect(edited["speed"]?.array?.first?["instanceId"] == .string(ids[0]))
+            for unknown in [ids[2], "urn:ngsi-ld:Instance:nothing", "urn:ngsi-ld:Instance:0000000000000000-1596283260000"] {
+                #expect(try await client.execute(uri: path + "/attrs/speed/" + unknown, method: .delete, headers: E.headers(write, type: nil)).status == .notFound)
+            }
+            let wrong: JSON = ["type": "Relationship", "value": 1]
+            #expect(try await client.execute(uri: path + "/attrs/speed/" + ids[0], method: .patch, headers: E.headers(write), body: E.body(wrong)).status == .badRequest)
+            // An attribute's whole history, and its current value, deleted.
+            #expect(try await client.execute(uri: path + "/attrs/fuelLevel", method: .delete, headers: E.headers(write, type: nil)).status == .noContent)
+            #expect(try E.parsed(try await client.execute(uri: path, method: .get, headers: E.headers(read, type: nil)))["fuelLevel"] == nil)
+            let withoutFuel = try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)))
+            #expect(withoutFuel["fuelLevel"] == nil && withoutFuel["speed"]?["value"] == 90)
+            #expect(try await client.execute(uri: path + "/attrs/fuelLevel", method: .delete, headers: E.headers(write, type: nil)).status == .notFound)
 
             // Deleted: the entity and its history.
             #expect(try await client.execute(uri: path, method: .delete, headers: E.headers(write, type: nil)).status == .noContent)

@@ -93,4 +93,73 @@ extension CityStore {
                     result: true)
             }, context: context)
     }
+
+    public func deleteTemporalAttribute(_ id: String, attribute: String, datasetID: String?, tenant: String, context: ChangeContext) async throws -> Bool {
+        var history = SQL("SELECT COUNT(*) AS n FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?", [.text(tenant), .text(id), .text(attribute)])
+        var removal = SQL("DELETE FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ?", [.text(tenant), .text(id), .text(attribute)])
+        if let datasetID {
+            history.append(" AND dataset_id = ?", .text(datasetID))
+            removal.append(" AND dataset_id = ?", .text(datasetID))
+        }
+        let counted = try await database.query(history).first?.int("n") ?? 0
+        let historyRemoval = removal
+        let read = SQL("SELECT \(Self.entityColumns) FROM context_entities WHERE tenant = ? AND id = ?", [.text(tenant), .text(id)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                var statements = [historyRemoval]
+                var removedCurrent = false
+                if let row = rows.first {
+                    let stored = try Self.entity(row)
+                    var entity = stored
+                    let kept = (entity.attributes[attribute] ?? []).filter { datasetID != nil && ($0["datasetId"]?.string ?? "") != datasetID }
+                    removedCurrent = kept.count != (entity.attributes[attribute] ?? []).count
+                    entity.attributes[attribute] = kept.isEmpty ? nil : kept
+                    if removedCurrent {
+                        entity.modifiedAt = context.now
+                        statements = Self.entityWrite(entity, replacing: stored, tenant: tenant) + statements
+                    }
+                }
+                guard counted > 0 || removedCurrent else { return Plan(statements: [], audit: nil, result: false) }
+                return Plan(
+                    statements: statements,
+                    audit: AuditDraft(
+                        action: "entity.temporal.attribute.delete", entityType: "context-entity", entityID: Self.auditID(id, tenant),
+                        before: Self.snapshot(["attribute": attribute, "datasetId": datasetID ?? "*", "readings": "\(counted)"]), after: nil),
+                    result: true)
+            }, context: context)
+    }
+
+    public func changeTemporalInstance(
+        _ id: String, attribute: String, instanceID: String, replacement: AttributeReading?, tenant: String, context: ChangeContext
+    ) async throws -> Bool {
+        guard let instant = AttributeReading.instant(ofInstance: instanceID) else { return false }
+        let read = SQL(
+            "SELECT entity_id, attribute, dataset_id, observed_at, value_number, instance FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND observed_at = ?",
+            [.text(tenant), .text(id), .text(attribute), .date(instant)])
+        return try await database.perform(
+            Mutation(read: read) { rows in
+                let found = try rows.map { row in
+                    AttributeReading(
+                        entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
+                        observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: .null)
+                }
+                guard let old = found.first(where: { $0.instanceID == instanceID }) else { return Plan(statements: [], audit: nil, result: false) }
+                var statements = [
+                    SQL(
+                        "DELETE FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND dataset_id = ? AND observed_at = ?",
+                        [.text(tenant), .text(id), .text(attribute), .text(old.datasetID), .date(old.observedAt)])
+                ]
+                if var replacement {
+                    replacement.datasetID = old.datasetID
+                    statements += Self.multiRow(Self.historyInsert, [Self.historyRow(replacement, tenant: tenant, recordedAt: context.now)], then: Self.historyUpsert)
+                }
+                return Plan(
+                    statements: statements,
+                    audit: AuditDraft(
+                        action: replacement == nil ? "entity.temporal.instance.delete" : "entity.temporal.instance.update", entityType: "context-entity",
+                        entityID: Self.auditID(id, tenant), before: Self.snapshot(["attribute": attribute, "instanceId": instanceID]),
+                        after: replacement.map { $0.instance.text }),
+                    result: true)
+            }, context: context)
+    }
 }

@@ -30,6 +30,13 @@ public protocol EntityStore: Sendable {
     func writeTemporal(_ current: ContextEntity, readings: [AttributeReading], tenant: String, create: Bool, context: ChangeContext) async throws -> Bool
     /// The entity and its history; false when there was neither.
     func deleteTemporal(_ id: String, tenant: String, context: ChangeContext) async throws -> Bool
+    /// An attribute's history and its instance in the entity: of one datasetId (`""` the
+    /// default instance), or all (`nil`). False when there was none.
+    func deleteTemporalAttribute(_ id: String, attribute: String, datasetID: String?, tenant: String, context: ChangeContext) async throws -> Bool
+    /// The history's instance with `instanceID` replaced (or removed: `replacement` nil). False when there is none.
+    func changeTemporalInstance(
+        _ id: String, attribute: String, instanceID: String, replacement: AttributeReading?, tenant: String, context: ChangeContext
+    ) async throws -> Bool
 }
 
 /// What to find: the spec's `id`, `type` and `attrs` filters, and a page.

@@ -6,8 +6,8 @@ import Hummingbird
 /// The temporal API's reads (clauses 5.7.3 and 5.7.4): how entities' attributes evolved, from
 /// the attribute history every entity write records in the same transaction
 /// (`AttributeHistoryStore`), and its writes: a temporal representation's instances go into
-/// that history and its newest ones into the entity. Changing or deleting single instances or
-/// attributes of the history is not built yet: those operations answer OperationNotSupported.
+/// that history and its newest ones into the entity; an attribute's history or one instance
+/// changed or deleted.
 extension NGSILDController {
     /// The most instances one answer holds. Past it the answer is partial (206) and its
     /// `Content-Range` says which span of time it covers, so a client asks again from there.
@@ -25,6 +25,9 @@ extension NGSILDController {
         router.on(.get, RouterPath("\(base)/:id"), read, use: retrieveTemporal)
         router.on(.delete, RouterPath("\(base)/:id"), write, use: deleteTemporal)
         router.on(.post, RouterPath("\(base)/:id/attrs"), write, use: appendTemporal)
+        router.on(.delete, RouterPath("\(base)/:id/attrs/:attr"), write, use: deleteTemporalAttribute)
+        router.on(.patch, RouterPath("\(base)/:id/attrs/:attr/:instanceId"), write, use: modifyTemporalInstance)
+        router.on(.delete, RouterPath("\(base)/:id/attrs/:attr/:instanceId"), write, use: deleteTemporalInstance)
     }
 
     // MARK: - Writes
@@ -256,16 +259,80 @@ extension NGSILDController {
         return response
     }
 
-    /// A stored reading as an instance of the temporal representation: its `instanceId`
-    /// (the same for the same entity, attribute, datasetId and time, in every process), and
+    /// A stored reading as an instance of the temporal representation: its `instanceId`, and
     /// when it carries no `observedAt`, the time it was written as its `modifiedAt`.
     static func temporalInstance(_ reading: AttributeReading) -> JSON {
         guard case .object(var members) = reading.instance else { return reading.instance }
-        let key = Secret.sha256("\(reading.entityID)\n\(reading.attribute)\n\(reading.datasetID)\n\(Timestamp.utcMilliseconds(reading.observedAt))")
-        let hex = Array(key.prefix(32))
-        let uuid = [hex[0..<8], hex[8..<12], hex[12..<16], hex[16..<20], hex[20..<32]].map { String($0) }.joined(separator: "-")
-        members["instanceId"] = .string("urn:ngsi-ld:Instance:\(uuid)")
+        members["instanceId"] = .string(reading.instanceID)
         if members["observedAt"] == nil, members["modifiedAt"] == nil { members["modifiedAt"] = .string(Timestamp.utcMilliseconds(reading.observedAt)) }
         return .object(members)
+    }
+
+    // MARK: - Attributes and instances of the history
+
+    /// `DELETE /temporal/entities/{id}/attrs/{attr}` (clause 5.6.13): the attribute's history
+    /// and its instance in the entity, for the default instance, one `datasetId`, or all of
+    /// them (`deleteAll=true`).
+    @Sendable func deleteTemporalAttribute(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        let (tenant, _, _, ldContext) = try await reading(request, allowing: ["datasetId", "deleteAll", "local"])
+        let id = try Self.entityID(context)
+        let attribute = try ContextEntity.attributeName(try Self.parameter(context, "attr"), context: ldContext)
+        let all = try Self.flag(q, "deleteAll")
+        let dataset = q["datasetId"].map(String.init)
+        if let dataset, !ContextEntity.isURI(dataset) { throw NGSIError.badData("datasetId must be a URI.", dataset) }
+        guard
+            try await services.entities.deleteTemporalAttribute(
+                id, attribute: attribute, datasetID: all ? nil : (dataset ?? ""), tenant: tenant, context: change(context))
+        else { throw NGSIError.notFound("The entity has no history of this attribute.", attribute) }
+        return Response(status: .noContent)
+    }
+
+    /// `PATCH /temporal/entities/{id}/attrs/{attr}/{instanceId}` (clause 5.6.14): one instance
+    /// of the history replaced by the body (a bare instance, checked as the attribute would be).
+    @Sendable func modifyTemporalInstance(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.allowOnly(request.uri.queryParameters, ["local"])
+        let (payload, ldContext) = try await body(request, context)
+        let tenant = try await readTenant(request)
+        let id = try Self.entityID(context)
+        let name = try Self.parameter(context, "attr")
+        let instanceID = try Self.parameter(context, "instanceId")
+        guard let stored = try await services.entities.entity(id, tenant: tenant) else { throw NGSIError.notFound("There is no entity with this id.", id) }
+        guard payload.object != nil else { throw NGSIError.badData("The body is the instance: an object with its type and value.") }
+        let (_, readings) = try Self.temporalPayload(.object([name: payload]), ldContext: ldContext, now: Date(), id: id, types: stored.types)
+        guard
+            try await services.entities.changeTemporalInstance(
+                id, attribute: readings[0].attribute, instanceID: instanceID, replacement: readings[0], tenant: tenant, context: change(context))
+        else { throw NGSIError.notFound("The attribute has no instance with this instanceId.", instanceID) }
+        return Response(status: .noContent)
+    }
+
+    /// `DELETE /temporal/entities/{id}/attrs/{attr}/{instanceId}` (clause 5.6.15).
+    @Sendable func deleteTemporalInstance(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, _, _, ldContext) = try await reading(request, allowing: ["local"])
+        let id = try Self.entityID(context)
+        let attribute = try ContextEntity.attributeName(try Self.parameter(context, "attr"), context: ldContext)
+        let instanceID = try Self.parameter(context, "instanceId")
+        guard
+            try await services.entities.changeTemporalInstance(
+                id, attribute: attribute, instanceID: instanceID, replacement: nil, tenant: tenant, context: change(context))
+        else { throw NGSIError.notFound("The attribute has no instance with this instanceId.", instanceID) }
+        return Response(status: .noContent)
+    }
+}
+
+extension AttributeReading {
+    /// The instance's id in the temporal API: `urn:ngsi-ld:Instance:` and the instant it was
+    /// observed (milliseconds since 1970) after a digest of entity, attribute and datasetId, so
+    /// the same instance has the same id in every process and the id finds its row again.
+    public var instanceID: String {
+        let series = Secret.sha256("\(entityID)\n\(attribute)\n\(datasetID)").prefix(16)
+        return "urn:ngsi-ld:Instance:\(series)-\(Int64((observedAt.timeIntervalSince1970 * 1000).rounded()))"
+    }
+
+    /// The instant an `instanceID` names, when it is one of ours.
+    static func instant(ofInstance id: String) -> Date? {
+        guard id.hasPrefix("urn:ngsi-ld:Instance:"), let dash = id.lastIndex(of: "-"), let millis = Int64(id[id.index(after: dash)...]) else { return nil }
+        return Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

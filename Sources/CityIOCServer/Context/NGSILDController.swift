@@ -33,7 +33,7 @@ struct NGSILDController: Sendable {
         registerTemporal(on: router, read: read, write: write)
         // The parts of the API not built yet answer as the spec says (OperationNotSupported),
         // not as a missing page, so a client can tell what this server offers. Of the temporal
-        // API, changing single attributes and instances is not built.
+        // API, the methods its paths do not have say so too.
         func notSupported(_ name: String, _ paths: [String], _ methods: [HTTPRequest.Method]) {
             for path in paths {
                 for method in methods {
@@ -55,7 +55,8 @@ struct NGSILDController: Sendable {
         notSupported("Changing the temporal history this way", ["temporal/entities"], [.put, .patch, .delete])
         notSupported("Changing the temporal history this way", ["temporal/entities/:id"], [.post, .put, .patch])
         notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs"], [.get, .put, .patch, .delete])
-        notSupported("Changing single attributes or instances of the temporal history", ["temporal/entities/:id/attrs/**"], every)
+        notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs/:attr"], [.get, .post, .put, .patch])
+        notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs/:attr/:instanceId"], [.get, .post, .put])
         notSupported("This part of the temporal API", ["temporal", "temporal/entityOperations/**"], every)
     }
 
