@@ -84,6 +84,29 @@ import Testing
             let entities = try E.parsed(listed)
             #expect(entities.array?.count == 1 && Self.values(entities.array?.first ?? .null) == [30])
             #expect(try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/temporal/entities?type=WaterLevel", method: .get, headers: E.headers(read, type: nil))) == [])
+
+            // The same query as a Query document, its window in temporalQ; a read key may ask.
+            func document(_ temporalQ: JSON) -> ByteBuffer {
+                E.body(["type": "Query", "entities": [["type": "AirQualityObserved"]], "attrs": ["pm25"], "temporalQ": temporalQ])
+            }
+            let posted = try await client.execute(
+                uri: "/ngsi-ld/v1/temporal/entityOperations/query?count=true", method: .post, headers: E.headers(read),
+                body: document(["timerel": "after", "timeAt": .string(Self.times[1])]))
+            #expect(posted.status == .ok && posted.headers[.ngsildResultsCount] == "1")
+            let queried = try E.parsed(posted)
+            #expect(Self.values(queried.array?.first ?? .null) == [20, 30] && queried.array?.first?["name"] == nil)
+            let newestOne = try E.parsed(
+                try await client.execute(
+                    uri: "/ngsi-ld/v1/temporal/entityOperations/query", method: .post, headers: E.headers(read), body: document(["lastN": 1])))
+            #expect(Self.values(newestOne.array?.first ?? .null) == [30])
+            for (bad, status) in [
+                (JSON.object(["lastN": 0.5]), 400), (["lastN": 0], 400), (["timerel": "between", "timeAt": .string(Self.times[0])], 400), (["timerel": 5], 400),
+                (["colour": "red"], 400), (["aggrMethods": ["avg"], "aggrPeriodDuration": "PT1H"], 422),
+            ] {
+                let refused = try await client.execute(
+                    uri: "/ngsi-ld/v1/temporal/entityOperations/query", method: .post, headers: E.headers(read), body: document(bad))
+                #expect(refused.status.code == status, "\(bad.text)")
+            }
         }
     }
 

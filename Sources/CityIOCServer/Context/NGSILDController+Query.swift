@@ -5,7 +5,8 @@ import HummingbirdCore
 
 /// `POST /entityOperations/query` (clause 5.7.2 with a Query document, 5.2.23): the same query
 /// as `GET /entities`, its terms in the body (`entities`, `attrs`, `pick`, `omit`, `q`, `geoQ`,
-/// `scopeQ`, `lang`) and the page and the form of the answer in the URL.
+/// `scopeQ`, `lang`) and the page and the form of the answer in the URL; and its temporal
+/// counterpart.
 extension NGSILDController {
     static let queryDocumentMembers: Set<String> = ["type", "@context", "entities", "attrs", "pick", "omit", "q", "geoQ", "scopeQ", "lang"]
 
@@ -13,10 +14,32 @@ extension NGSILDController {
         let url = request.uri.queryParameters
         try Self.allowOnly(url, ["limit", "offset", "count", "options", "format", "orderBy", "geometryProperty", "local"])
         let (payload, ldContext) = try await body(request, context)
+        let q = try Self.queryParameters(payload, url: url, temporal: false)
+        let tenant = try await readTenant(request)
+        let (linkedUser, linked) = try linkedContext(request)
+        return try await answer(q, request, tenant: tenant, user: payload["@context"] ?? linkedUser, linked: linked, ldContext: ldContext)
+    }
+
+    /// `POST /temporal/entityOperations/query` (clause 5.7.4 with a Query document): the same as
+    /// `GET /temporal/entities`, with the temporal query as `temporalQ` (`timerel`, `timeAt`,
+    /// `endTimeAt`, `lastN`, `timeproperty`).
+    @Sendable func temporalQueryDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let url = request.uri.queryParameters
+        try Self.allowOnly(url, ["limit", "offset", "count", "options", "format", "local"])
+        let (payload, ldContext) = try await body(request, context)
+        let q = try Self.queryParameters(payload, url: url, temporal: true)
+        let tenant = try await readTenant(request)
+        let (linkedUser, linked) = try linkedContext(request)
+        return try await temporalQueryAnswer(q, request, tenant: tenant, user: payload["@context"] ?? linkedUser, linked: linked, ldContext: ldContext)
+    }
+
+    /// A Query document's terms as the query parameters they stand for, with the URL's.
+    static func queryParameters(_ payload: JSON, url: Parameters, temporal: Bool) throws -> Parameters {
         guard case .object(let members) = payload, payload["type"]?.string == "Query" else {
             throw NGSIError.badData("Send a Query document: {\"type\": \"Query\", \"entities\": […], \"q\": \"…\", …}.")
         }
-        if let unknown = members.keys.sorted().first(where: { !Self.queryDocumentMembers.contains($0) }) {
+        let allowed = temporal ? queryDocumentMembers.union(["temporalQ"]) : queryDocumentMembers
+        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             let known = ["temporalQ", "csf", "containedBy", "join", "joinLevel", "datasetId"]
             throw known.contains(unknown)
                 ? NGSIError(.operationNotSupported, "\(unknown) is not supported by this server yet.") : NGSIError.badData("A Query has no member \(unknown).", unknown)
@@ -40,13 +63,27 @@ extension NGSILDController {
             terms += [("georel", georel), ("geometry", geometry), ("coordinates", coordinates.text)]
             if let property = geo["geoproperty"]?.string { terms.append(("geoproperty", property)) }
         }
+        if let temporalQ = payload["temporalQ"] {
+            guard case .object(let window) = temporalQ else { throw NGSIError.badData("temporalQ is an object: {\"timerel\": …, \"timeAt\": …}.", temporalQ.text) }
+            for (name, value) in window.sorted(by: { $0.key < $1.key }) {
+                switch name {
+                case "timerel", "timeAt", "endTimeAt", "timeproperty":
+                    guard let text = value.string else { throw NGSIError.badData("\(name) of temporalQ is a string.", value.text) }
+                    terms.append((name, text))
+                case "lastN":
+                    guard let number = value.number, number >= 1, number == number.rounded(), number < 1e9 else {
+                        throw NGSIError.badData("lastN of temporalQ is a whole number, 1 or more.", value.text)
+                    }
+                    terms.append((name, String(Int(number))))
+                case "aggrMethods", "aggrPeriodDuration":
+                    throw NGSIError(.operationNotSupported, "Aggregated temporal values (\(name)) are not supported by this server yet.")
+                default: throw NGSIError.badData("temporalQ has no member \(name).", name)
+                }
+            }
+        }
         for (name, value) in url { terms.append((String(name), String(value))) }
         let text = terms.map { "\(Self.encoded($0.0))=\(Self.encoded($0.1))" }.joined(separator: "&")
-        let tenant = try await readTenant(request)
-        let (linkedUser, linked) = try linkedContext(request)
-        return try await answer(
-            URI("\(Self.base)/entities?\(text)").queryParameters, request, tenant: tenant, user: payload["@context"] ?? linkedUser, linked: linked,
-            ldContext: ldContext)
+        return URI("\(Self.base)/entities?\(text)").queryParameters
     }
 
     /// `entities`: selectors of `id`, `idPattern` and `type`. One selector is asked as it is;

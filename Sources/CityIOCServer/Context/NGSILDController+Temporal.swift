@@ -22,6 +22,7 @@ extension NGSILDController {
         let base = "\(Self.base)/temporal/entities"
         router.on(.get, RouterPath(base), read, use: queryTemporal)
         router.on(.post, RouterPath(base), write, use: createTemporal)
+        router.on(.post, RouterPath("\(Self.base)/temporal/entityOperations/query"), read, use: temporalQueryDocument)
         router.on(.get, RouterPath("\(base)/:id"), read, use: retrieveTemporal)
         router.on(.delete, RouterPath("\(base)/:id"), write, use: deleteTemporal)
         router.on(.post, RouterPath("\(base)/:id/attrs"), write, use: appendTemporal)
@@ -204,6 +205,11 @@ extension NGSILDController {
             ]))
         if q["csf"] != nil { throw NGSIError(.operationNotSupported, "csf is not supported by this server yet.") }
         let (tenant, user, linked, ldContext) = try await reading(request, allowing: nil)
+        return try await temporalQueryAnswer(q, request, tenant: tenant, user: user, linked: linked, ldContext: ldContext)
+    }
+
+    /// A temporal query's answer from its parameters (the URL's, or those a Query document stands for).
+    func temporalQueryAnswer(_ q: Parameters, _ request: Request, tenant: String, user: JSON?, linked: String?, ldContext: LDContext) async throws -> Response {
         let window = try Self.temporalWindow(q)
         let view = try Self.view(q, ldContext, temporal: true)
         let selection = try Self.entityQuery(q, ldContext, attributes: view.attributes)

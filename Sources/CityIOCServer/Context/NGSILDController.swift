@@ -58,6 +58,7 @@ struct NGSILDController: Sendable {
         notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs/:attr"], [.get, .post, .put, .patch])
         notSupported("Changing the temporal history this way", ["temporal/entities/:id/attrs/:attr/:instanceId"], [.get, .post, .put])
         notSupported("This part of the temporal API", ["temporal", "temporal/entityOperations/**"], every)
+        notSupported("This part of the temporal API", ["temporal/entityOperations/query"], [.get, .put, .patch, .delete])
     }
 
     // MARK: - Entities
