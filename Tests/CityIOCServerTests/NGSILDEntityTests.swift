@@ -562,6 +562,17 @@ import Testing
             #expect(!flooding.text.contains("urn:ngsi-ld:Device:3"))
             let detail = try await browser.get("/entities/urn:ngsi-ld:FloodMonitoring:1")
             #expect(detail.status == .ok && detail.text.contains("Phường Hồng Gai") && detail.text.contains("MTR") && detail.text.contains("1,25"))
+            // One reading draws no line; with later readings the level's recent line is drawn.
+            #expect(!detail.text.contains("<polyline"))
+            for (hour, level) in [(8, 1.5), (9, 2.0)] {
+                let reading: JSON = ["level": ["type": "Property", "value": .number(level), "unitCode": "MTR", "observedAt": .string("2026-12-01T0\(hour):00:00Z")]]
+                #expect(
+                    try await client.execute(
+                        uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:FloodMonitoring:1/attrs", method: .patch, headers: Self.headers(write), body: Self.body(reading)
+                    ).status == .noContent)
+            }
+            let drawn = try await browser.get("/entities/urn:ngsi-ld:FloodMonitoring:1")
+            #expect(drawn.text.contains("<polyline") && drawn.text.contains("3 lần đo gần nhất của level"))
             let english = try await browser.get("/entities/urn:ngsi-ld:FloodMonitoring:1", headers: HTTPFields([HTTPField(name: .acceptLanguage, value: "en")]))
             #expect(english.text.contains("Sensor 1"))
             #expect(try await browser.get("/entities/urn:ngsi-ld:Nothing:1").status == .notFound)

@@ -85,6 +85,18 @@ struct EntityPages {
         let code = entity.attributes[Self.wardCode]?.first?["value"]?.string
         var ward: Area?
         if let code { ward = try await services.organisation.area(Area.Code(code)) }
+        // The latest readings of each numeric attribute, from the attribute history, as a small line.
+        let numeric = entity.attributes.filter { $0.value.contains { $0["type"]?.string == "Property" && $0["value"]?.number != nil } }.keys.sorted()
+        let recent =
+            numeric.isEmpty
+            ? []
+            : try await services.history.temporalReadings(
+                tenant: "", entities: [entity.id], attributes: numeric, from: nil, to: nil, lastN: Self.recentReadings,
+                limit: Self.recentReadings * numeric.count)
+        var series: [String: [Double]] = [:]
+        for reading in recent where reading.datasetID.isEmpty {
+            if let number = reading.number { series[reading.attribute, default: []].append(number) }
+        }
         var rows: [HTML] = []
         for (name, instances) in entity.attributes.sorted(by: { core.compact($0.key) < core.compact($1.key) }) {
             for instance in instances {
@@ -95,7 +107,8 @@ struct EntityPages {
                     """
                     <tr><td>\(core.compact(name))\(instance["datasetId"]?.string.map { " (\($0))" } ?? "")</td><td>\(kind)</td>
                     <td class="value">\(Self.shown(instance[member], language))</td><td>\(Self.unit(instance["unitCode"]?.string))</td>
-                    <td class="hide-narrow">\(observed.map { f.dateTime($0) } ?? "")</td></tr>
+                    <td class="hide-narrow">\(observed.map { f.dateTime($0) } ?? "")</td>
+                    <td class="hide-narrow">\(instance["datasetId"] == nil && (series[name]?.count ?? 0) >= 2 ? Charts.sparkline(series[name]!, label: t("\(series[name]!.count) lần đo gần nhất của \(core.compact(name))", "The last \(series[name]!.count) readings of \(core.compact(name))")) : "")</td></tr>
                     """)
             }
         }
@@ -112,13 +125,18 @@ struct EntityPages {
             \(air)
             <div class="table-wrap"><table>
             <thead><tr><th>\(t("Thuộc tính", "Attribute"))</th><th>\(t("Kiểu", "Kind"))</th><th>\(t("Giá trị", "Value"))</th>
-            <th>\(t("Đơn vị", "Unit"))</th><th class="hide-narrow">\(t("Đo lúc", "Observed"))</th></tr></thead>
-            <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: 5) : HTML.join(rows))</tbody>
+            <th>\(t("Đơn vị", "Unit"))</th><th class="hide-narrow">\(t("Đo lúc", "Observed"))</th>
+            <th class="hide-narrow">\(t("\(Self.recentReadings) lần đo gần nhất", "The last \(Self.recentReadings) readings"))</th></tr></thead>
+            <tbody>\(rows.isEmpty ? Widgets.empty(language, columns: 6) : HTML.join(rows))</tbody>
             </table></div>
-            <p class="hint">API: <code>/ngsi-ld/v1/entities/\(NGSILDController.pathSegment(entity.id))</code></p>
+            <p class="hint">API: <code>/ngsi-ld/v1/entities/\(NGSILDController.pathSegment(entity.id))</code> · \(t("lịch sử", "history")):
+            <code>/ngsi-ld/v1/temporal/entities/\(NGSILDController.pathSegment(entity.id))?lastN=\(Self.recentReadings)</code></p>
             """
         return Layout(chrome: chrome, title: title, flash: nil, body: body).render()
     }
+
+    /// How many of an attribute's latest readings its line shows.
+    static let recentReadings = 48
 
     /// A station's VN_AQI: the last whole hour's index with its band, and the day before it.
     func airQuality(_ entity: ContextEntity, _ chrome: Chrome) async throws -> HTML {
