@@ -14,6 +14,21 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func headAnswersAsGetDoesWithoutTheBody(engine: TestEngine) async throws {
+        try await withApp(engine) { services, client in
+            for path in ["/health", "/open311/v2/services.json", "/published"] {
+                let get = try await client.execute(uri: path, method: .get)
+                let head = try await client.execute(uri: path, method: .head)
+                #expect(get.status == .ok && head.status == .ok, "\(path)")
+                #expect(head.body.readableBytes == 0 && head.headers[.contentType] == get.headers[.contentType], "\(path)")
+            }
+            // The same rules as GET: no key, no agency records; nothing there, 404.
+            #expect(try await client.execute(uri: "/api/v1/agencies/ubnd-06685/users", method: .head).status == .unauthorized)
+            #expect(try await client.execute(uri: "/nothing-here", method: .head).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func agencyStaffCannotReadAnotherAgencysRecords(engine: TestEngine) async throws {
         try await withApp(engine) { services, client in
             let honggai = try await Self.key(services, role: .agencyStaff, agency: "ubnd-06685")

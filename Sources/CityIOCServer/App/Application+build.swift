@@ -18,7 +18,8 @@ public struct ServerSettings: Sendable {
 /// The routes of CityIOC, each with who may call it, behind the shared middleware.
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     _ = MetricsRegistry.shared  // before the first metric is made
-    let router = Router(context: AppRequestContext.self)
+    // HEAD answers as GET does, without the body (RFC 9110 9.3.2): monitors and link checkers use it.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
