@@ -217,6 +217,8 @@ private final class Download: NSObject, URLSessionDataDelegate, @unchecked Senda
     private let lock = NSLock()
     private var received: [UInt8] = []
     private var response: HTTPURLResponse?
+    /// The 3xx answer of a redirect, which the caller follows itself.
+    private var redirect: HTTPURLResponse?
     private var failure: RemoteContexts.Failure?
     private var continuation: CheckedContinuation<(HTTPURLResponse, [UInt8]), any Error>?
 
@@ -275,13 +277,19 @@ private final class Download: NSObject, URLSessionDataDelegate, @unchecked Senda
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
         completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        completionHandler(nil)
+        // Not followed here: the caller checks the next hop. The task is cancelled instead of
+        // answering nil, because on Linux FoundationNetworking stops the whole process (a fatal
+        // error, "not waiting for it") when that answer arrives after the transfer has ended,
+        // a race a slow machine loses now and then.
+        lock.withLock { redirect = response }
+        task.cancel()
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let (continuation, outcome): (CheckedContinuation<(HTTPURLResponse, [UInt8]), any Error>?, Result<(HTTPURLResponse, [UInt8]), any Error>) =
             lock.withLock {
                 defer { self.continuation = nil }
+                if let redirect { return (self.continuation, .success((redirect, []))) }
                 if let failure { return (self.continuation, .failure(failure)) }
                 if let error { return (self.continuation, .failure(error)) }
                 guard let response = response ?? task.response as? HTTPURLResponse else { return (self.continuation, .failure(RemoteContexts.Failure.unreachable)) }
