@@ -186,6 +186,15 @@ import Testing
             let now = try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)))
             #expect(now["speed"]?["value"] == 90)
 
+            // An instance whose value is urn:ngsi-ld:null records the attribute's deletion at its
+            // time (4.5.7): kept in the history, and the entity no longer has the attribute.
+            let deleted: JSON = ["fuelLevel": [["type": "Property", "value": "urn:ngsi-ld:null", "observedAt": "2020-08-01T15:00:00Z"]]]
+            #expect(try await client.execute(uri: path + "/attrs", method: .post, headers: E.headers(write), body: E.body(deleted)).status == .noContent)
+            let afterDeletion = try E.parsed(try await client.execute(uri: "/ngsi-ld/v1/entities/urn:ngsi-ld:Vehicle:T1", method: .get, headers: E.headers(read, type: nil)))
+            #expect(afterDeletion["fuelLevel"] == nil && afterDeletion["speed"]?["value"] == 90)
+            let fuel = try E.parsed(try await client.execute(uri: path + "?attrs=fuelLevel", method: .get, headers: E.headers(read, type: nil)))
+            #expect(fuel["fuelLevel"]?.array?.last?["value"] == "urn:ngsi-ld:null" && fuel["fuelLevel"]?.array?.count == 4)
+
             // Bad input changes nothing: an instance that is not an object, a wrong shape, no
             // attributes, an id that is not a URI, another entity in the body of an append, a
             // missing entity, a read key.

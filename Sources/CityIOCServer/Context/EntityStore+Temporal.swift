@@ -29,9 +29,15 @@ extension CityStore {
                 let auditID = Self.auditID(current.id, tenant)
                 guard let row = found.first else {
                     guard create else { throw StoreError.notFound }
-                    let body = Self.entityBody(current)
+                    // An attribute whose newest instance says it was deleted is not in the entity.
+                    var created = current
+                    created.attributes = current.attributes.compactMapValues { instances in
+                        let kept = instances.filter { !Self.isDeletion($0) }
+                        return kept.isEmpty ? nil : kept
+                    }
+                    let body = Self.entityBody(created)
                     return Plan(
-                        statements: [Self.tenantInsert(tenant, context.now)] + Self.entityInserts([(current, body)], tenant: tenant) + history,
+                        statements: [Self.tenantInsert(tenant, context.now)] + Self.entityInserts([(created, body)], tenant: tenant) + history,
                         audit: AuditDraft(action: "entity.temporal.create", entityType: "context-entity", entityID: auditID, before: nil, after: summary),
                         result: true)
                 }
@@ -44,8 +50,16 @@ extension CityStore {
             }, context: context)
     }
 
+    /// An instance of the temporal representation that records the attribute's deletion at
+    /// its time (clause 4.5.7): its value is `urn:ngsi-ld:null`.
+    static func isDeletion(_ instance: JSON) -> Bool {
+        guard let kind = instance["type"]?.string.flatMap(ContextEntity.Kind.init(rawValue:)) else { return false }
+        return instance[kind.valueMember] == .string("urn:ngsi-ld:null")
+    }
+
     /// `stored` with the types of `incoming` added and each of its instances in place of the
-    /// stored one of the same datasetId, unless that one was observed later.
+    /// stored one of the same datasetId, unless that one was observed later; a deletion
+    /// instance removes the stored one instead.
     static func merged(_ incoming: ContextEntity, into stored: ContextEntity, now: Date) -> ContextEntity {
         func observed(_ instance: JSON) -> Date? { instance["observedAt"]?.string.flatMap(instant) }
         var merged = stored
@@ -55,10 +69,14 @@ extension CityStore {
             for instance in instances {
                 let dataset = instance["datasetId"]?.string
                 guard let index = kept.firstIndex(where: { $0["datasetId"]?.string == dataset }) else {
-                    kept.append(instance)
+                    if !isDeletion(instance) { kept.append(instance) }
                     continue
                 }
                 if let old = observed(kept[index]), let new = observed(instance), old > new { continue }
+                if isDeletion(instance) {
+                    kept.remove(at: index)
+                    continue
+                }
                 var replacing = instance
                 if case .object(var members) = replacing, let created = kept[index]["createdAt"] {
                     members["createdAt"] = created
@@ -66,7 +84,7 @@ extension CityStore {
                 }
                 kept[index] = replacing
             }
-            merged.attributes[name] = kept
+            merged.attributes[name] = kept.isEmpty ? nil : kept
         }
         merged.modifiedAt = now
         return merged
