@@ -64,35 +64,26 @@ extension CityStore: AttributeHistoryStore {
 
     public func readings(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [AttributeReading] {
         guard !entities.isEmpty, !attributes.isEmpty else { return [] }
-        let sql = Self.historySelect("entity_id, attribute, dataset_id, observed_at, value_number, instance", tenant, entities, attributes, from, to)
-        return try await database.query(sql).map { row in
-            guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
-            return AttributeReading(
-                entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
-                observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: instance)
-        }
+        let sql = Self.historySelect(Self.readingColumns, tenant, entities, attributes, from, to)
+        return try await database.query(sql).map(Self.reading)
+    }
+
+    static let readingColumns = "entity_id, attribute, dataset_id, observed_at, value_number, instance"
+
+    /// A row of `readingColumns` as the reading it holds.
+    static func reading(_ row: SQLRow) throws -> AttributeReading {
+        guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
+        return AttributeReading(
+            entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
+            observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: instance)
     }
 
     public func temporalReadings(
         tenant: String, entities: [String], attributes: [String]?, from: Date?, to: Date?, lastN: Int?, limit: Int
     ) async throws -> [AttributeReading] {
         guard !entities.isEmpty, attributes?.isEmpty != true else { return [] }
-        let columns = "entity_id, attribute, dataset_id, observed_at, value_number, instance"
-        var sql = SQL("SELECT \(columns) FROM context_attribute_history WHERE tenant = ? AND entity_id IN (", [.text(tenant)])
-        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ")"
-        sql.binds += entities.map { .text($0) }
-        if let attributes {
-            sql.text += " AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ") + ")"
-            sql.binds += attributes.map { .text($0) }
-        }
-        if let from {
-            sql.text += " AND observed_at >= ?"
-            sql.binds.append(.date(from))
-        }
-        if let to {
-            sql.text += " AND observed_at < ?"
-            sql.binds.append(.date(to))
-        }
+        let columns = Self.readingColumns
+        var sql = Self.historyWhere(columns, tenant, entities, attributes, from, to)
         if let lastN {
             // The newest N of each attribute instance's series, then all of them in time order.
             sql.text =
@@ -102,12 +93,7 @@ extension CityStore: AttributeHistoryStore {
         }
         sql.text += " ORDER BY observed_at, entity_id, attribute, dataset_id LIMIT ?"
         sql.binds.append(.int(Int64(limit)))
-        return try await database.query(sql).map { row in
-            guard let instance = JSON.parse(Array(try row.text("instance").utf8)) else { throw StoreError.corruptRow("instance") }
-            return AttributeReading(
-                entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
-                observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: instance)
-        }
+        return try await database.query(sql).map(Self.reading)
     }
 
     public func numbers(tenant: String, entities: [String], attributes: [String], from: Date, to: Date) async throws -> [NumericReading] {
@@ -123,10 +109,29 @@ extension CityStore: AttributeHistoryStore {
     static func historySelect(
         _ columns: String, _ tenant: String, _ entities: [String], _ attributes: [String], _ from: Date, _ to: Date, numeric: Bool = false
     ) -> SQL {
+        var sql = historyWhere(columns, tenant, entities, attributes, from, to)
+        sql.text += (numeric ? " AND value_number IS NOT NULL" : "") + " ORDER BY observed_at"
+        return sql
+    }
+
+    /// `SELECT columns` of the history rows of these entities, of these attributes (nil: all),
+    /// with `from <= observed_at < to` (either bound open).
+    static func historyWhere(_ columns: String, _ tenant: String, _ entities: [String], _ attributes: [String]?, _ from: Date?, _ to: Date?) -> SQL {
         var sql = SQL("SELECT \(columns) FROM context_attribute_history WHERE tenant = ? AND entity_id IN (", [.text(tenant)])
-        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ") AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ")
-        sql.text += ") AND observed_at >= ? AND observed_at < ?" + (numeric ? " AND value_number IS NOT NULL" : "") + " ORDER BY observed_at"
-        sql.binds += entities.map { .text($0) } + attributes.map { .text($0) } + [.date(from), .date(to)]
+        sql.text += entities.map { _ in "?" }.joined(separator: ", ") + ")"
+        sql.binds += entities.map { .text($0) }
+        if let attributes {
+            sql.text += " AND attribute IN (" + attributes.map { _ in "?" }.joined(separator: ", ") + ")"
+            sql.binds += attributes.map { .text($0) }
+        }
+        if let from {
+            sql.text += " AND observed_at >= ?"
+            sql.binds.append(.date(from))
+        }
+        if let to {
+            sql.text += " AND observed_at < ?"
+            sql.binds.append(.date(to))
+        }
         return sql
     }
 
