@@ -22,7 +22,7 @@ extension CityStore {
         }
         let history = Self.multiRow(Self.historyInsert, rows.reversed(), then: Self.historyUpsert)
         let summary = Self.snapshot([
-            "instances": "\(rows.count)", "attributes": readings.map { $0.attribute }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ","),
+            "instances": "\(rows.count)", "attributes": Set(readings.map(\.attribute)).sorted().joined(separator: ","),
         ])
         return try await database.perform(
             Mutation(read: read) { found in
@@ -152,14 +152,14 @@ extension CityStore {
     ) async throws -> Bool {
         guard let instant = AttributeReading.instant(ofInstance: instanceID) else { return false }
         let read = SQL(
-            "SELECT entity_id, attribute, dataset_id, observed_at, value_number, instance FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND observed_at = ?",
+            "SELECT dataset_id, observed_at FROM context_attribute_history WHERE tenant = ? AND entity_id = ? AND attribute = ? AND observed_at = ?",
             [.text(tenant), .text(id), .text(attribute), .date(instant)])
         return try await database.perform(
             Mutation(read: read) { rows in
                 let found = try rows.map { row in
                     AttributeReading(
-                        entityID: try row.text("entity_id"), attribute: try row.text("attribute"), datasetID: try row.text("dataset_id"),
-                        observedAt: try row.date("observed_at"), number: row.optionalDouble("value_number"), instance: .null)
+                        entityID: id, attribute: attribute, datasetID: try row.text("dataset_id"), observedAt: try row.date("observed_at"), number: nil,
+                        instance: .null)
                 }
                 guard let old = found.first(where: { $0.instanceID == instanceID }) else { return Plan(statements: [], audit: nil, result: false) }
                 var statements = [
