@@ -89,7 +89,6 @@ extension NGSILDController {
         }
         if let types, skeleton["type"] == nil { skeleton["type"] = .array(types.map { .string($0) }) }
         let attributes = members.filter { !["id", "type", "scope", "@context", "createdAt", "modifiedAt"].contains($0.key) }
-        guard !attributes.isEmpty else { throw NGSIError.badData("A temporal representation needs at least one attribute with its instances.") }
         var readings: [AttributeReading] = []
         var base: ContextEntity?
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
@@ -212,16 +211,10 @@ extension NGSILDController {
     func temporalQueryAnswer(_ q: Parameters, _ request: Request, tenant: String, user: JSON?, linked: String?, ldContext: LDContext) async throws -> Response {
         let window = try Self.temporalWindow(q)
         let view = try Self.view(q, ldContext, temporal: true)
-        let selection = try Self.entityQuery(q, ldContext, attributes: view.attributes)
-        var (found, total) = try await services.entities.entities(selection.query, tenant: tenant)
-        let more = found.count > selection.limit
-        if more { found.removeLast(found.count - selection.limit) }
+        let page = try await entityPage(q, ldContext, attributes: view.attributes, tenant: tenant)
         var response = try await temporalAnswer(
-            found, single: false, q, request, tenant: tenant, view: view, window: window, user: user, linked: linked, ldContext: ldContext)
-        if let total { response.headers[.ngsildResultsCount] = String(total) }
-        for link in Self.pageLinks(request, offset: selection.offset, limit: selection.limit, more: more) {
-            response.headers.append(HTTPField(name: .link, value: link))
-        }
+            page.entities, single: false, q, request, tenant: tenant, view: view, window: window, user: user, linked: linked, ldContext: ldContext)
+        page.mark(&response, request)
         return response
     }
 

@@ -108,17 +108,37 @@ struct NGSILDController: Sendable {
     /// A query's answer from its parameters (the URL's, or those a Query document stands for).
     func answer(_ q: Parameters, _ request: Request, tenant: String, user: JSON?, linked: String?, ldContext: LDContext) async throws -> Response {
         let view = try Self.view(q, ldContext)
-        let selection = try Self.entityQuery(q, ldContext, attributes: view.attributes)
-        var (found, total) = try await services.entities.entities(selection.query, tenant: tenant)
-        let (limit, offset) = (selection.limit, selection.offset)
-        let more = found.count > limit
-        if more { found.removeLast(found.count - limit) }
+        let page = try await entityPage(q, ldContext, attributes: view.attributes, tenant: tenant)
         var response = try respond(
-            .array(found.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
+            .array(page.entities.map { .object($0.rendered(view, context: ldContext)) }), request: request, user: user, linked: linked,
             geometry: q["geometryProperty"].map(String.init), ldContext: ldContext)
-        if let total { response.headers[.ngsildResultsCount] = String(total) }
-        for link in Self.pageLinks(request, offset: offset, limit: limit, more: more) { response.headers.append(HTTPField(name: .link, value: link)) }
+        page.mark(&response, request)
         return response
+    }
+
+    /// One page of the entities a query selects, and what its answer says of the rest.
+    struct EntityPage {
+        var entities: [ContextEntity]
+        var total: Int?
+        var more: Bool
+        var limit: Int
+        var offset: Int
+
+        /// `NGSILD-Results-Count` when counted, and the paging links.
+        func mark(_ response: inout Response, _ request: Request) {
+            if let total { response.headers[.ngsildResultsCount] = String(total) }
+            for link in NGSILDController.pageLinks(request, offset: offset, limit: limit, more: more) {
+                response.headers.append(HTTPField(name: .link, value: link))
+            }
+        }
+    }
+
+    func entityPage(_ q: Parameters, _ ldContext: LDContext, attributes: Set<String>?, tenant: String) async throws -> EntityPage {
+        let selection = try Self.entityQuery(q, ldContext, attributes: attributes)
+        var (found, total) = try await services.entities.entities(selection.query, tenant: tenant)
+        let more = found.count > selection.limit
+        if more { found.removeLast(found.count - selection.limit) }
+        return EntityPage(entities: found, total: total, more: more, limit: selection.limit, offset: selection.offset)
     }
 
     /// The entities a query's parameters select (`id`, `type`, `idPattern`, `attrs`, `q`, `scopeQ`,
