@@ -22,7 +22,7 @@ struct Open311Controller {
         switch name {
         case "discovery": return try await discovery(request, context).response(format, root: "discovery")
         case "services": return try await catalogue(context).response(format, root: "services")
-        case "requests": return try await list(request, context).response(format, root: "service_requests")
+        case "requests": return try await list(request, context, format: format)
         case "servicerequestupdates": return try await updates(request, context).response(format, root: "service_request_updates")
         default: throw Open311Error(.notFound, Text(vi: "Không có tài liệu \(name).", en: "There is no document \(name)."))
         }
