@@ -127,6 +127,14 @@ import Testing
             #expect(refused["description"] as? String == "")
             #expect(refused["status_notes"] as? String == "Nội dung quảng cáo")
             #expect(refused["status"] as? String == "closed")
+
+            // Open ones alone (chosen by status in the index, then read), newest first, paged.
+            let newest = try await listed("").compactMap { $0["service_request_id"] as? String }.filter { $0 != ids[1] }
+            let open = try await listed("status=open&service_code=o-ga").compactMap { $0["service_request_id"] as? String }
+            #expect(open.count == 2 && open == newest)
+            #expect(try await listed("status=open&page_size=1&page=2").compactMap { $0["service_request_id"] as? String } == [newest[1]])
+            #expect(try await listed("status=closed").compactMap { $0["service_request_id"] as? String } == [ids[1]])
+            #expect(try await listed("status=open,closed").count == 3)
         }
     }
 
