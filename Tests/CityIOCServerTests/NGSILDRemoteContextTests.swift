@@ -43,7 +43,7 @@ import Testing
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"@context\": {\"a\": \"" + String(repeating: "x", count: 700_000) + "\"}}")))
         }
         router.get("slow") { _, _ in
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(5))
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"@context\": {}}")))
         }
         router.get("page") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html><body>Not here</body></html>"))) }
@@ -61,7 +61,7 @@ import Testing
         let served = Served()
         try await Self.contextServer(served).test(.live) { server in
             let base = "http://127.0.0.1:\(try #require(server.port))"
-            let policy = RemoteContexts.Policy(timeout: 1.5, allowPrivateAddresses: true, retryAfter: 0)
+            let policy = RemoteContexts.Policy(timeout: 3, allowPrivateAddresses: true, retryAfter: 0)
             try await withApp(engine, remoteContexts: policy) { services, client in
                 let (write, read) = try await NGSILDEntityTests.keys(services)
                 let url = "\(base)/ctx.jsonld"
